@@ -1,0 +1,26 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let package = Package(
+  name: "ckptinspect",
+  products: [
+    .library(name: "CheckpointKit", targets: ["CheckpointKit"]),
+    .executable(name: "ckptinspect", targets: ["ckptinspect"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+  ],
+  targets: [
+    // Everything but argument parsing: readers, catalog, counting, reporting.
+    .target(name: "CheckpointKit"),
+    .executableTarget(
+      name: "ckptinspect",
+      dependencies: [
+        "CheckpointKit",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .testTarget(name: "CheckpointKitTests", dependencies: ["CheckpointKit"]),
+    .testTarget(name: "ckptinspectTests", dependencies: ["CheckpointKit", "ckptinspect"]),
+  ]
+)

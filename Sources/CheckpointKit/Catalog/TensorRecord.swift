@@ -1,0 +1,43 @@
+/// One tensor of a checkpoint, whatever its format: what it is, where it sits, how it counts.
+public struct TensorRecord: Equatable, Sendable {
+  public var name: String
+  /// The dtype as its format spells it: `F32`, `BF16`, `Q4_K`, `unknown(31)`.
+  public var dtype: String
+  /// Dimensions in PyTorch/NumPy order (outermost first).
+  public var shape: [UInt64]
+  /// GGUF only: dimensions as stored in the file (innermost first).
+  public var storedShape: [UInt64]?
+  /// Logical elements: the product of the shape, never derived from bytes.
+  public var elements: UInt64
+  /// Bytes the tensor occupies in the file; nil when its dtype is unknown.
+  public var bytes: UInt64?
+  /// Stored bits per element, including block scales for GGUF quantized types.
+  public var bitsPerElement: Double?
+  /// Index into `Catalog.files`.
+  public var file: Int
+  /// Absolute byte offset of the tensor's data within its file.
+  public var offset: UInt64
+  public var component: Component
+  public var role: Role
+  /// Transformer block index (`model.layers.12.`, `blk.12.`), when the name has one.
+  public var layer: Int?
+
+  public init(
+    name: String, dtype: String, shape: [UInt64], storedShape: [UInt64]? = nil, elements: UInt64, bytes: UInt64?,
+    bitsPerElement: Double?, file: Int = 0, offset: UInt64 = 0, component: Component = .other, role: Role = .parameter,
+    layer: Int? = nil
+  ) {
+    self.name = name
+    self.dtype = dtype
+    self.shape = shape
+    self.storedShape = storedShape
+    self.elements = elements
+    self.bytes = bytes
+    self.bitsPerElement = bitsPerElement
+    self.file = file
+    self.offset = offset
+    self.component = component
+    self.role = role
+    self.layer = layer
+  }
+}

@@ -1,0 +1,141 @@
+/// Sorts tensor names into components and roles, for Hugging Face names (Llama, Mistral, Qwen,
+/// Gemma, Phi, GPT-2, BERT, Mixtral, DeepSeek, T5, CLIP/SigLIP, PEFT) and GGUF canonical names
+/// (`token_embd`, `blk.N.attn_q`, `ffn_gate_exps`, ...). Names are matched by dot-separated
+/// segment, never by substring of the whole name, so `attention.output.dense` is not a head.
+public struct NameClassifier: Sendable {
+  /// Every tensor name in the checkpoint, so a `.scale` can be told apart by its siblings.
+  let names: Set<String>
+
+  public init(names: Set<String> = []) {
+    self.names = names
+  }
+
+  public struct Classification: Equatable, Sendable {
+    public var component: Component
+    public var role: Role
+    public var layer: Int?
+  }
+
+  public func classify(_ name: String, dtype: String) -> Classification {
+    let segments = name.lowercased().split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+    return Classification(
+      component: NameClassifier.component(segments), role: role(name, segments, dtype: dtype),
+      layer: NameClassifier.layer(segments))
+  }
+
+  // MARK: Role
+
+  static let bufferNames: Set<String> = [
+    "position_ids", "token_type_ids", "inv_freq", "num_batches_tracked", "running_mean", "running_var",
+    "masked_bias", "_float_tensor", "rope_freqs",
+  ]
+  static let quantAuxNames: Set<String> = [
+    "scales", "qzeros", "zeros", "g_idx", "absmax", "quant_map", "nested_absmax", "nested_quant_map", "scb",
+    "weight_scale", "weight_scale_inv", "input_scale", "output_scale", "weight_zero_point", "input_zero_point",
+    "weight_g_idx", "weight_global_scale", "input_global_scale", "k_scale", "v_scale", "weight_format",
+  ]
+
+  func role(_ name: String, _ segments: [String], dtype: String) -> Role {
+    // E8M0 holds only exponents: in practice always the shared scales of MX formats.
+    if dtype == "F8_E8M0" { return .quantAux }
+    guard let last = segments.last else { return .parameter }
+    let previous = segments.count >= 2 ? segments[segments.count - 2] : ""
+    if NameClassifier.bufferNames.contains(last) || segments.first == "rope_freqs" { return .buffer }
+    // GPT-2 stores its causal mask as `h.N.attn.bias` (the projections are `attn.c_attn.bias`).
+    if last == "bias" && previous == "attn" && segments.count >= 3 && segments[segments.count - 3].allSatisfy(\.isNumber) {
+      return .buffer
+    }
+    if NameClassifier.quantAuxNames.contains(last) || last.contains("quant_state") || last.hasSuffix("_scales") {
+      return .quantAux
+    }
+    // `X.weight.scale` beside `X.weight.qweight` is a per-channel scale; `core.scale.to_gb` is a module.
+    if last == "scale" {
+      let stem = String(name.dropLast(".scale".count))
+      if previous == "weight" || previous == "qweight" || names.contains(stem + ".qweight")
+        || names.contains(stem + ".weight_packed")
+      {
+        return .quantAux
+      }
+    }
+    return .parameter
+  }
+
+  // MARK: Layer
+
+  static let layerContainers: Set<String> = ["layers", "layer", "h", "blk", "blocks", "block", "decoder_layers"]
+
+  /// The block index following a container segment such as `layers` or `blk`.
+  static func layer(_ segments: [String]) -> Int? {
+    for i in 1..<max(segments.count, 1) where layerContainers.contains(segments[i - 1]) {
+      let segment = segments[i]
+      if !segment.isEmpty, segment.count <= 9, segment.allSatisfy(\.isASCIIDigit) { return Int(segment) }
+    }
+    return nil
+  }
+
+  // MARK: Component
+
+  static let adapterPrefixes = ["lora_", "ia3_"]
+  static let projectorFirst: Set<String> = [
+    "multi_modal_projector", "mm_projector", "mm", "connector", "aligner", "mlp1", "vision_proj", "visual_projection",
+    "text_projection", "mm_input_projection",
+  ]
+  static let projectorAnywhere: Set<String> = ["multi_modal_projector", "mm_projector", "merger", "mm_input_projection"]
+  static let visionSegments: Set<String> = [
+    "vision_tower", "vision_model", "visual", "vision_encoder", "vit", "image_encoder", "vision_embed_tokens",
+    "image_newline",
+  ]
+  static let audioSegments: Set<String> = ["audio_tower", "audio_model", "audio_encoder", "whisper_encoder"]
+  static let sharedExpertSegments: Set<String> = ["shared_expert", "shared_experts", "shared_mlp", "shared_expert_gate"]
+  static let routerSegments: Set<String> = ["ffn_gate_inp", "router", "e_score_correction_bias", "exp_probs_b", "expert_bias"]
+  static let moeParents: Set<String> = ["mlp", "block_sparse_moe", "moe", "feed_forward"]
+  static let normSegments: Set<String> = ["ln", "ln_1", "ln_2", "ln_f", "ln_attn", "ln_mlp"]
+  static let embeddingSegments: Set<String> = [
+    "embed_tokens", "wte", "wpe", "word_embeddings", "position_embeddings", "token_type_embeddings", "token_embd",
+    "embed_positions", "tok_embeddings", "embed_in", "position_embd", "token_types", "embeddings", "embedding",
+    "embed", "rel_pos_bias",
+  ]
+  static let headFirst: Set<String> = [
+    "lm_head", "output", "pooler", "classifier", "score", "cls", "qa_outputs", "head", "heads", "embed_out",
+  ]
+  static let headAnywhere: Set<String> = ["lm_head", "pooler", "classifier", "embed_out", "qa_outputs"]
+  static let attentionSegments: Set<String> = [
+    "self_attn", "attn", "attention", "self_attention", "selfattention", "encdecattention", "cross_attn",
+    "crossattention", "q_proj", "k_proj", "v_proj", "o_proj", "qkv_proj", "query", "key", "value",
+    "query_key_value", "c_attn", "wq", "wk", "wv", "wqkv", "relative_attention_bias", "q_a_proj", "q_b_proj",
+    "kv_a_proj_with_mqa", "kv_b_proj",
+  ]
+  static let ffnSegments: Set<String> = [
+    "mlp", "ffn", "feed_forward", "feedforward", "intermediate", "densereludense", "c_fc", "fc1", "fc2", "gate_proj",
+    "up_proj", "down_proj", "w1", "w2", "w3", "gate_up_proj", "dense_h_to_4h", "dense_4h_to_h",
+  ]
+
+  static func component(_ segments: [String]) -> Component {
+    let first = segments.first ?? ""
+    func any(_ set: Set<String>) -> Bool { segments.contains { set.contains($0) } }
+
+    if segments.contains(where: { s in adapterPrefixes.contains { s.hasPrefix($0) } }) { return .adapter }
+    if segments.contains(where: { $0 == "mtp" || $0.hasPrefix("mtp_") || $0.hasPrefix("nextn") }) { return .mtp }
+    if projectorFirst.contains(first) || any(projectorAnywhere) { return .projector }
+    if first == "v" || any(visionSegments) { return .vision }
+    if first == "a" || any(audioSegments) { return .audio }
+    if any(sharedExpertSegments) || segments.contains(where: { $0.hasSuffix("_shexp") }) { return .sharedExperts }
+    if segments.contains("experts") || segments.contains(where: { $0.hasSuffix("_exps") }) { return .experts }
+    if any(routerSegments) { return .router }
+    if let gate = segments.firstIndex(of: "gate"), gate > 0, moeParents.contains(segments[gate - 1]) { return .router }
+    if any(normSegments) || segments.contains(where: { $0.contains("norm") }) { return .norm }
+    if any(embeddingSegments) || (first == "shared" && segments.count == 2) { return .embedding }
+    if headFirst.contains(first) || any(headAnywhere) { return .head }
+    if any(attentionSegments) || segments.contains(where: { $0.hasPrefix("attn_") }) { return .attention }
+    if any(ffnSegments) || segments.contains(where: { $0.hasPrefix("ffn_") }) { return .ffn }
+    // BERT puts the second FFN matrix at `layer.N.output.dense` (the attention's is under `attention.`).
+    if let output = segments.firstIndex(of: "output"), output > 0, segments[output - 1].allSatisfy(\.isASCIIDigit) {
+      return .ffn
+    }
+    return .other
+  }
+}
+
+extension Character {
+  var isASCIIDigit: Bool { isASCII && isNumber }
+}

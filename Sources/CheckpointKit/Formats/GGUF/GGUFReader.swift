@@ -1,0 +1,277 @@
+/// Parses a GGUF header (versions 1-3, little- or big-endian) without touching tensor data.
+/// Every declared count is checked against the bytes that remain before anything is allocated,
+/// so a file claiming 2^63 tensors is rejected at once.
+public enum GGUFReader {
+  /// ggml's GGML_MAX_DIMS.
+  static let maxDimensions: UInt32 = 4
+  /// Real files nest arrays at most twice; the cap keeps the recursion bounded on hostile input.
+  public static let maxArrayDepth = 8
+  /// How many items of an array to keep by default: enough to show, few enough to stay cheap.
+  public static let previewItems = 8
+
+  static let typeNames = [
+    "uint8", "int8", "uint16", "int16", "uint32", "int32", "float32", "bool", "string", "array", "uint64", "int64", "float64",
+  ]
+  /// Fixed sizes of the scalar value types; 0 for string and array, which have no fixed size.
+  static let fixedSizes = [1, 1, 2, 2, 4, 4, 4, 1, 0, 0, 8, 8, 8]
+
+  /// Whether `bytes` start with the GGUF magic.
+  public static func looksLike(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    bytes.count >= 4 && bytes[0] == 0x47 && bytes[1] == 0x47 && bytes[2] == 0x55 && bytes[3] == 0x46
+  }
+
+  /// Parses the header of a whole GGUF file held in `bytes`. Arrays keep at most `arrayItems`
+  /// items (pass `Int.max` to materialize them all).
+  public static func parse(_ bytes: UnsafeRawBufferPointer, arrayItems: Int = previewItems) throws(CheckpointError) -> GGUFFile {
+    var parser = Parser(reader: ByteReader(bytes), arrayItems: arrayItems)
+    return try parser.parse(fileSize: UInt64(bytes.count))
+  }
+
+  struct Parser {
+    var reader: ByteReader
+    let arrayItems: Int
+    var version: UInt32 = 3
+    /// Version 1 stored counts, string lengths and dimensions as 32 bits; later versions as 64.
+    var wide: Bool { version >= 2 }
+
+    init(reader: ByteReader, arrayItems: Int) {
+      self.reader = reader
+      self.arrayItems = arrayItems
+    }
+
+    func fail(_ fault: GGUFFault, at offset: Int, _ field: String) -> CheckpointError {
+      CheckpointError(offset: UInt64(offset), field: field, fault: .gguf(fault))
+    }
+
+    mutating func parse(fileSize: UInt64) throws(CheckpointError) -> GGUFFile {
+      let magic = try reader.u32("magic")
+      guard magic == UInt32(littleEndian: 0x4655_4747) else {
+        throw fail(.badMagic(UInt32(bigEndian: magic)), at: 0, "magic")
+      }
+      let rawVersion = try reader.u32("version")
+      if (1...3).contains(rawVersion) {
+        version = rawVersion
+      } else if (1...3).contains(rawVersion.byteSwapped) {
+        // A big-endian file: the version reads byte-swapped, and so will every number after it.
+        version = rawVersion.byteSwapped
+        reader.bigEndian = true
+      } else {
+        throw fail(.unsupportedVersion(rawVersion), at: 4, "version")
+      }
+
+      let tensorCountOffset = reader.offset
+      let tensorCount = try count("tensor count")
+      let kvCountOffset = reader.offset
+      let kvCount = try count("metadata count")
+      // A key/value takes at least a key length, a type and one byte of value; a tensor info at
+      // least a name length, n_dims, one dimension, a type and an offset.
+      let lengthSize: UInt64 = wide ? 8 : 4
+      try checkCount(kvCount, minimumSize: lengthSize + 4 + 1, what: "metadata", at: kvCountOffset)
+      try checkCount(tensorCount, minimumSize: lengthSize + 4 + lengthSize + 4 + 8, what: "tensor", at: tensorCountOffset)
+
+      var metadata: [MetadataEntry] = []
+      metadata.reserveCapacity(Int(kvCount))
+      var keys = Set<String>()
+      for _ in 0..<kvCount {
+        let keyOffset = reader.offset
+        let key = try string("metadata key")
+        guard keys.insert(key).inserted else { throw fail(.duplicateKey(key), at: keyOffset, "metadata key") }
+        let typeOffset = reader.offset
+        let type = try reader.u32("type of '\(key)'")
+        let value = try value(type: type, typeOffset: typeOffset, key: key, depth: 0)
+        metadata.append(MetadataEntry(key: key, value: value))
+      }
+      let alignment = try alignment(of: metadata)
+
+      var tensors: [GGUFTensor] = []
+      tensors.reserveCapacity(Int(tensorCount))
+      var names = Set<String>()
+      for _ in 0..<tensorCount {
+        let tensor = try tensorInfo(alignment: alignment)
+        guard names.insert(tensor.name).inserted else {
+          throw fail(.duplicateTensor(tensor.name), at: Int(tensor.infoOffset), "tensor name")
+        }
+        tensors.append(tensor)
+      }
+
+      let headerBytes = UInt64(reader.offset)
+      let dataStart = (headerBytes + alignment - 1) / alignment * alignment
+      var warnings: [String] = []
+      var dataEnd: UInt64 = 0
+      for tensor in tensors {
+        guard let bytes = tensor.bytes else {
+          warnings.append("tensor '\(tensor.name)' has unknown ggml type \(tensor.typeID): its size is unknown")
+          continue
+        }
+        let (end, o1) = tensor.offset.addingReportingOverflow(bytes)
+        let (absoluteEnd, o2) = end.addingReportingOverflow(dataStart)
+        guard !o1, !o2, absoluteEnd <= fileSize else {
+          throw fail(
+            .dataPastEnd(tensor: tensor.name, end: (o1 || o2) ? UInt64.max : absoluteEnd, fileSize: fileSize),
+            at: Int(tensor.infoOffset), "tensor '\(tensor.name)' offset")
+        }
+        dataEnd = max(dataEnd, end)
+      }
+      if !tensors.isEmpty {
+        let padded = (dataEnd + alignment - 1) / alignment * alignment
+        if fileSize > dataStart + padded {
+          warnings.append("\(fileSize - dataStart - padded) bytes after the last tensor's data")
+        }
+      }
+      return GGUFFile(
+        version: version, bigEndian: reader.bigEndian, metadata: metadata, tensors: tensors,
+        alignment: alignment, headerBytes: headerBytes, dataStart: dataStart, warnings: warnings)
+    }
+
+    /// A count: 32 bits in version 1, 64 bits after.
+    mutating func count(_ field: String) throws(CheckpointError) -> UInt64 {
+      wide ? try reader.u64(field) : UInt64(try reader.u32(field))
+    }
+
+    /// Rejects a count whose items, at `minimumSize` bytes each, could not fit in what remains.
+    func checkCount(_ count: UInt64, minimumSize: UInt64, what: String, at offset: Int) throws(CheckpointError) {
+      let remaining = UInt64(reader.remaining)
+      if count > remaining / minimumSize {
+        throw fail(.countTooLarge(what: what, count: count, remaining: remaining), at: offset, "\(what) count")
+      }
+    }
+
+    mutating func string(_ field: @autoclosure () -> String) throws(CheckpointError) -> String {
+      let length = try count(field())
+      let bytes = try reader.slice(length, field: field())
+      return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Moves past a string without building it.
+    mutating func skipString(_ field: @autoclosure () -> String) throws(CheckpointError) {
+      let length = try count(field())
+      _ = try reader.take(length, field: field())
+    }
+
+    mutating func value(type: UInt32, typeOffset: Int, key: String, depth: Int) throws(CheckpointError) -> MetadataValue {
+      let field = "value of '\(key)'"
+      switch type {
+      case 0: return .unsigned(UInt64(try reader.integer(UInt8.self, field: field)), type: "uint8")
+      case 1: return .signed(Int64(try reader.integer(Int8.self, field: field)), type: "int8")
+      case 2: return .unsigned(UInt64(try reader.integer(UInt16.self, field: field)), type: "uint16")
+      case 3: return .signed(Int64(try reader.integer(Int16.self, field: field)), type: "int16")
+      case 4: return .unsigned(UInt64(try reader.integer(UInt32.self, field: field)), type: "uint32")
+      case 5: return .signed(Int64(try reader.integer(Int32.self, field: field)), type: "int32")
+      case 6: return .float(Double(Float(bitPattern: try reader.u32(field))), type: "float32")
+      case 7:
+        let at = reader.offset
+        let byte = try reader.u8(field)
+        guard byte <= 1 else { throw fail(.invalidBool(byte), at: at, field) }
+        return .bool(byte == 1)
+      case 8: return .string(try string(field))
+      case 9: return .array(try array(key: key, depth: depth + 1))
+      case 10: return .unsigned(try reader.u64(field), type: "uint64")
+      case 11: return .signed(Int64(bitPattern: try reader.u64(field)), type: "int64")
+      case 12: return .float(Double(bitPattern: try reader.u64(field)), type: "float64")
+      default: throw fail(.unknownValueType(type), at: typeOffset, "type of '\(key)'")
+      }
+    }
+
+    /// Reads an array, keeping its first `arrayItems` items and skipping the rest: fixed-size
+    /// elements in one jump, strings one length at a time, never building what is skipped.
+    mutating func array(key: String, depth: Int) throws(CheckpointError) -> MetadataArray {
+      let start = reader.offset
+      guard depth <= GGUFReader.maxArrayDepth else {
+        throw fail(.nestingTooDeep(limit: GGUFReader.maxArrayDepth), at: start, "value of '\(key)'")
+      }
+      let elementType = try reader.u32("array type of '\(key)'")
+      guard elementType < 13 else { throw fail(.unknownValueType(elementType), at: start, "array type of '\(key)'") }
+      let countOffset = reader.offset
+      let n = try count("array length of '\(key)'")
+      let fixed = GGUFReader.fixedSizes[Int(elementType)]
+      let minimum: UInt64 = fixed > 0 ? UInt64(fixed) : (elementType == 8 ? (wide ? 8 : 4) : 4 + (wide ? 8 : 4))
+      try checkCount(n, minimumSize: minimum, what: "array '\(key)'", at: countOffset)
+
+      let kept = Int(min(n, UInt64(arrayItems)))
+      var items: [MetadataValue] = []
+      items.reserveCapacity(kept)
+      for _ in 0..<kept {
+        items.append(try value(type: elementType, typeOffset: start, key: key, depth: depth))
+      }
+      let rest = n - UInt64(kept)
+      if rest > 0 {
+        if fixed > 0 {
+          if elementType == 7 {
+            // Bools are checked even when skipped: a 2 in a bool array is malformed either way.
+            for _ in 0..<rest { _ = try value(type: 7, typeOffset: start, key: key, depth: depth) }
+          } else {
+            _ = try reader.take(rest * UInt64(fixed), field: "array '\(key)'")
+          }
+        } else if elementType == 8 {
+          for _ in 0..<rest { try skipString("array '\(key)'") }
+        } else {
+          for _ in 0..<rest { _ = try array(key: key, depth: depth + 1) }
+        }
+      }
+      return MetadataArray(elementType: GGUFReader.typeNames[Int(elementType)], count: n, items: items)
+    }
+
+    /// `general.alignment` must be a uint32 power of two; absent means 32.
+    func alignment(of metadata: [MetadataEntry]) throws(CheckpointError) -> UInt64 {
+      guard let value = metadata["general.alignment"] else { return 32 }
+      guard case .unsigned(let alignment, "uint32") = value else {
+        throw CheckpointError(
+          offset: nil, field: "general.alignment", fault: .gguf(.invalidAlignment("has type \(value.typeName), not uint32")))
+      }
+      guard alignment > 0, alignment & (alignment - 1) == 0 else {
+        throw CheckpointError(
+          offset: nil, field: "general.alignment", fault: .gguf(.invalidAlignment("\(alignment) is not a power of two")))
+      }
+      return alignment
+    }
+
+    mutating func tensorInfo(alignment: UInt64) throws(CheckpointError) -> GGUFTensor {
+      let infoOffset = reader.offset
+      let name = try string("tensor name")
+      let field = "tensor '\(name)'"
+      let dimsOffset = reader.offset
+      let nDims = try reader.u32("\(field) n_dims")
+      guard nDims >= 1, nDims <= GGUFReader.maxDimensions else {
+        throw fail(.invalidDimensionCount(tensor: name, count: nDims), at: dimsOffset, "\(field) n_dims")
+      }
+      var dims: [UInt64] = []
+      dims.reserveCapacity(Int(nDims))
+      var elements: UInt64 = 1
+      for _ in 0..<nDims {
+        let at = reader.offset
+        let dim = try count("\(field) dimension")
+        guard dim > 0, dim <= UInt64(Int64.max) else {
+          throw fail(.invalidDimension(tensor: name, value: dim), at: at, "\(field) dimension")
+        }
+        let (product, overflow) = elements.multipliedReportingOverflow(by: dim)
+        guard !overflow, product <= UInt64(Int64.max) else {
+          throw fail(.elementCountOverflow(tensor: name), at: at, "\(field) dimension")
+        }
+        elements = product
+        dims.append(dim)
+      }
+      let typeOffset = reader.offset
+      let typeID = try reader.u32("\(field) type")
+      let offsetAt = reader.offset
+      let offset = try reader.u64("\(field) offset")
+      guard offset % alignment == 0 else {
+        throw fail(.misalignedOffset(tensor: name, offset: offset, alignment: alignment), at: offsetAt, "\(field) offset")
+      }
+      let type = GGMLType.type(id: typeID)
+      var bytes: UInt64?
+      if let type {
+        guard dims[0] % type.blockElements == 0 else {
+          throw fail(
+            .partialBlock(tensor: name, rowElements: dims[0], blockElements: type.blockElements), at: typeOffset,
+            "\(field) type")
+        }
+        let (size, overflow) = (elements / type.blockElements).multipliedReportingOverflow(by: type.blockBytes)
+        guard !overflow else { throw fail(.elementCountOverflow(tensor: name), at: typeOffset, "\(field) type") }
+        bytes = size
+      }
+      return GGUFTensor(
+        name: name, dims: dims, typeID: typeID, type: type, elements: elements, bytes: bytes, offset: offset,
+        infoOffset: UInt64(infoOffset))
+    }
+  }
+}

@@ -1,0 +1,13 @@
+/// The dtypes of the safetensors reference implementation with their widths in bits.
+/// Kept as data (not a switch) so the table reads like the spec.
+public enum SafetensorsDType {
+  /// Name -> bits per element, for all 22 dtypes the reference reader accepts.
+  public static let bits: [String: Int] = [
+    "BOOL": 8, "U8": 8, "I8": 8,
+    "F8_E5M2": 8, "F8_E4M3": 8, "F8_E8M0": 8, "F8_E4M3FNUZ": 8, "F8_E5M2FNUZ": 8,
+    "F4": 4, "F6_E2M3": 6, "F6_E3M2": 6,
+    "I16": 16, "U16": 16, "F16": 16, "BF16": 16,
+    "I32": 32, "U32": 32, "F32": 32,
+    "F64": 64, "I64": 64, "U64": 64, "C64": 64,
+  ]
+}

@@ -1,0 +1,216 @@
+/// Parses and validates a safetensors header, following the reference implementation's order of
+/// checks: length, cap, UTF-8, JSON, sort by offsets, contiguity, size = shape x bits, coverage of
+/// the whole file. Tensor data is never touched.
+public enum SafetensorsReader {
+  /// The reference implementation refuses headers above this size; so do we.
+  public static let maxHeaderLength: UInt64 = 100_000_000
+
+  /// Whether `bytes` plausibly start a safetensors file: a length that fits, then `{` after
+  /// optional whitespace. Used to sniff a file whose name does not say what it is.
+  public static func looksLike(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    guard bytes.count >= 9 else { return false }
+    let length = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
+    guard length >= 2, length <= UInt64(bytes.count - 8) else { return false }
+    var index = 8
+    while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+    return index < bytes.count && bytes[index] == UInt8(ascii: "{")
+  }
+
+  /// Reads the header of a whole safetensors file held in `bytes`.
+  public static func parse(_ bytes: UnsafeRawBufferPointer) throws(CheckpointError) -> SafetensorsHeader {
+    let fileSize = UInt64(bytes.count)
+    guard fileSize >= 8 else {
+      throw CheckpointError(offset: 0, field: "header length", fault: .safetensors(.fileTooSmall(size: fileSize)))
+    }
+    let length = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
+    guard length <= maxHeaderLength else {
+      throw CheckpointError(
+        offset: 0, field: "header length", fault: .safetensors(.headerTooLarge(length: length, cap: maxHeaderLength)))
+    }
+    guard length <= fileSize - 8 else {
+      throw CheckpointError(
+        offset: 0, field: "header length", fault: .safetensors(.headerPastEnd(length: length, fileSize: fileSize)))
+    }
+    let header = UnsafeRawBufferPointer(rebasing: bytes[8..<(8 + Int(length))])
+    guard UTF8Validation.isValid(header) else {
+      throw CheckpointError(offset: 8, field: "header", fault: .safetensors(.invalidUTF8))
+    }
+    var result = try scan(header, headerLength: length)
+    try validateLayout(&result, fileSize: fileSize)
+    return result
+  }
+
+  /// Parses the JSON header into tensors (header order) and metadata.
+  static func scan(_ header: UnsafeRawBufferPointer, headerLength: UInt64) throws(CheckpointError) -> SafetensorsHeader {
+    var scanner = HeaderScanner(header, base: 8)
+    var tensors: [SafetensorsTensor] = []
+    var metadata: [(key: String, value: String)] = []
+    var warnings: [String] = []
+    var seen = Set<String>()
+    var sawMetadata = false
+
+    try scanner.expect(UInt8(ascii: "{"), "'{' at the start of the header")
+    if !scanner.consume(UInt8(ascii: "}")) {
+      repeat {
+        let keyOffset = scanner.position
+        let key = try scanner.string()
+        try scanner.expect(UInt8(ascii: ":"), "':'")
+        if key == "__metadata__" {
+          if sawMetadata {
+            throw CheckpointError(offset: keyOffset, field: "header", fault: .safetensors(.duplicateKey(key)))
+          }
+          sawMetadata = true
+          metadata = try scanMetadata(&scanner)
+        } else {
+          guard seen.insert(key).inserted else {
+            throw CheckpointError(offset: keyOffset, field: "header", fault: .safetensors(.duplicateKey(key)))
+          }
+          var tensor = try scanTensor(&scanner, name: key, at: keyOffset)
+          if let bits = SafetensorsDType.bits[tensor.dtype] {
+            tensor.bits = bits
+          } else {
+            warnings.append("tensor '\(key)' has unknown dtype '\(tensor.dtype)': its size cannot be checked")
+          }
+          tensors.append(tensor)
+        }
+      } while scanner.consume(UInt8(ascii: ","))
+      try scanner.expect(UInt8(ascii: "}"), "',' or '}'")
+    }
+    if scanner.peek() != nil {
+      throw scanner.fail(.invalidJSON("trailing characters after the header object"))
+    }
+    return SafetensorsHeader(headerLength: headerLength, metadata: metadata, tensors: tensors, warnings: warnings)
+  }
+
+  private static func scanMetadata(_ scanner: inout HeaderScanner) throws(CheckpointError) -> [(key: String, value: String)] {
+    var entries: [(key: String, value: String)] = []
+    guard scanner.peek() != UInt8(ascii: "n") else {
+      // `"__metadata__": null` is what serde writes for an absent map; accept it as empty.
+      try scanner.skipValue()
+      return entries
+    }
+    try scanner.expect(UInt8(ascii: "{"), "'{' for __metadata__")
+    if scanner.consume(UInt8(ascii: "}")) { return entries }
+    var keys = Set<String>()
+    repeat {
+      let keyOffset = scanner.position
+      let key = try scanner.string()
+      try scanner.expect(UInt8(ascii: ":"), "':'")
+      guard scanner.peek() == UInt8(ascii: "\"") else {
+        throw scanner.fail(.metadataNotStrings(key: key), field: "__metadata__")
+      }
+      let value = try scanner.string()
+      guard keys.insert(key).inserted else {
+        throw CheckpointError(offset: keyOffset, field: "__metadata__", fault: .safetensors(.duplicateKey(key)))
+      }
+      entries.append((key, value))
+    } while scanner.consume(UInt8(ascii: ","))
+    try scanner.expect(UInt8(ascii: "}"), "',' or '}' in __metadata__")
+    return entries
+  }
+
+  private static func scanTensor(_ scanner: inout HeaderScanner, name: String, at offset: UInt64) throws(CheckpointError) -> SafetensorsTensor {
+    let field = "tensor '\(name)'"
+    var dtype: String?
+    var shape: [UInt64]?
+    var offsets: (UInt64, UInt64)?
+    guard scanner.consume(UInt8(ascii: "{")) else {
+      throw scanner.fail(.invalidField(tensor: name, why: "entry is not an object"), field: field)
+    }
+    if !scanner.consume(UInt8(ascii: "}")) {
+      repeat {
+        let key = try scanner.string()
+        try scanner.expect(UInt8(ascii: ":"), "':'")
+        switch key {
+        case "dtype":
+          guard scanner.peek() == UInt8(ascii: "\"") else {
+            throw scanner.fail(.invalidField(tensor: name, why: "dtype is not a string"), field: field)
+          }
+          dtype = try scanner.string()
+        case "shape":
+          shape = try unsignedArray(&scanner, tensor: name, what: "shape value")
+        case "data_offsets":
+          let pair = try unsignedArray(&scanner, tensor: name, what: "data offset")
+          guard pair.count == 2 else {
+            throw scanner.fail(.invalidField(tensor: name, why: "data_offsets has \(pair.count) values, not 2"), field: field)
+          }
+          offsets = (pair[0], pair[1])
+        default:
+          try scanner.skipValue(depth: 2)
+        }
+      } while scanner.consume(UInt8(ascii: ","))
+      try scanner.expect(UInt8(ascii: "}"), "',' or '}' in tensor entry")
+    }
+    guard let dtype else { throw missing(name, "dtype", offset) }
+    guard let shape else { throw missing(name, "shape", offset) }
+    guard let offsets else { throw missing(name, "data_offsets", offset) }
+    var elements: UInt64 = 1
+    for dim in shape {
+      let (product, overflow) = elements.multipliedReportingOverflow(by: dim)
+      if overflow {
+        throw CheckpointError(offset: offset, field: field, fault: .safetensors(.elementCountOverflow(tensor: name)))
+      }
+      elements = product
+    }
+    return SafetensorsTensor(
+      name: name, dtype: dtype, shape: shape, begin: offsets.0, end: offsets.1, bits: nil, elements: elements)
+  }
+
+  private static func missing(_ name: String, _ key: String, _ offset: UInt64) -> CheckpointError {
+    CheckpointError(offset: offset, field: "tensor '\(name)'", fault: .safetensors(.missingField(tensor: name, field: key)))
+  }
+
+  private static func unsignedArray(_ scanner: inout HeaderScanner, tensor: String, what: String) throws(CheckpointError) -> [UInt64] {
+    guard scanner.consume(UInt8(ascii: "[")) else {
+      throw scanner.fail(.invalidField(tensor: tensor, why: "\(what)s are not an array"), field: "tensor '\(tensor)'")
+    }
+    var values: [UInt64] = []
+    if scanner.consume(UInt8(ascii: "]")) { return values }
+    repeat {
+      values.append(try scanner.unsigned(what))
+    } while scanner.consume(UInt8(ascii: ","))
+    try scanner.expect(UInt8(ascii: "]"), "',' or ']'")
+    return values
+  }
+
+  /// Sorts tensors by offset and checks they tile the data section exactly, each spanning
+  /// elements x bits / 8 bytes.
+  static func validateLayout(_ header: inout SafetensorsHeader, fileSize: UInt64) throws(CheckpointError) {
+    header.tensors.sort { ($0.begin, $0.end) < ($1.begin, $1.end) }
+    var expected: UInt64 = 0
+    for tensor in header.tensors {
+      let field = "tensor '\(tensor.name)'"
+      let at = header.dataStart &+ tensor.begin
+      guard tensor.end >= tensor.begin else {
+        throw CheckpointError(
+          offset: nil, field: field,
+          fault: .safetensors(.offsetsReversed(tensor: tensor.name, begin: tensor.begin, end: tensor.end)))
+      }
+      guard tensor.begin == expected else {
+        throw CheckpointError(
+          offset: at, field: field,
+          fault: .safetensors(.notContiguous(tensor: tensor.name, begin: tensor.begin, expected: expected)))
+      }
+      expected = tensor.end
+      guard let bits = tensor.bits else { continue }
+      let (totalBits, overflow) = tensor.elements.multipliedReportingOverflow(by: UInt64(bits))
+      if overflow {
+        throw CheckpointError(offset: at, field: field, fault: .safetensors(.elementCountOverflow(tensor: tensor.name)))
+      }
+      guard totalBits % 8 == 0 else {
+        throw CheckpointError(offset: at, field: field, fault: .safetensors(.misalignedBits(tensor: tensor.name, bits: totalBits)))
+      }
+      guard totalBits / 8 == tensor.end - tensor.begin else {
+        throw CheckpointError(
+          offset: at, field: field,
+          fault: .safetensors(.sizeMismatch(tensor: tensor.name, expected: totalBits / 8, span: tensor.end - tensor.begin)))
+      }
+    }
+    let (end, overflow) = header.dataStart.addingReportingOverflow(expected)
+    guard !overflow, end == fileSize else {
+      throw CheckpointError(
+        offset: header.dataStart, field: "data section",
+        fault: .safetensors(.dataSizeMismatch(expected: overflow ? UInt64.max : end, actual: fileSize)))
+    }
+  }
+}

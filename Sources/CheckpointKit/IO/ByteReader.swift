@@ -1,0 +1,68 @@
+/// A cursor over untrusted bytes. Every read is bounds-checked once, in `take`, written as
+/// `offset <= count &- length` after checking `length <= count`, so the check itself cannot overflow.
+/// `get…` would read without moving; the formats here only ever read forward, so all reads advance.
+struct ByteReader {
+  let bytes: UnsafeRawBufferPointer
+  /// The next byte to read, counted from the start of `bytes`.
+  private(set) var offset: Int
+  /// GGUF files may be big-endian; the flag is set once the version field has told us.
+  var bigEndian = false
+
+  init(_ bytes: UnsafeRawBufferPointer, offset: Int = 0) {
+    self.bytes = bytes
+    self.offset = offset
+  }
+
+  /// Bytes not yet read.
+  var remaining: Int { bytes.count - offset }
+
+  /// Checks that `length` bytes remain and returns the offset where they start, moving past them.
+  mutating func take(_ length: Int, field: @autoclosure () -> String) throws(CheckpointError) -> Int {
+    guard length >= 0, length <= bytes.count, offset <= bytes.count &- length else {
+      throw CheckpointError(
+        offset: UInt64(offset), field: field(),
+        fault: .truncated(needed: UInt64(max(length, 0)), remaining: UInt64(remaining)))
+    }
+    let start = offset
+    offset = start + length
+    return start
+  }
+
+  /// Like `take` for a length that arrived as a 64-bit value from the file.
+  mutating func take(_ length: UInt64, field: @autoclosure () -> String) throws(CheckpointError) -> Int {
+    guard length <= UInt64(remaining) else {
+      throw CheckpointError(
+        offset: UInt64(offset), field: field(),
+        fault: .truncated(needed: length, remaining: UInt64(remaining)))
+    }
+    return try take(Int(length), field: field())
+  }
+
+  mutating func integer<T: FixedWidthInteger>(_: T.Type, field: @autoclosure () -> String) throws(CheckpointError) -> T {
+    let at = try take(MemoryLayout<T>.size, field: field())
+    let raw = bytes.loadUnaligned(fromByteOffset: at, as: T.self)
+    return bigEndian ? T(bigEndian: raw) : T(littleEndian: raw)
+  }
+
+  mutating func u8(_ field: @autoclosure () -> String) throws(CheckpointError) -> UInt8 {
+    try integer(UInt8.self, field: field())
+  }
+  mutating func u32(_ field: @autoclosure () -> String) throws(CheckpointError) -> UInt32 {
+    try integer(UInt32.self, field: field())
+  }
+  mutating func u64(_ field: @autoclosure () -> String) throws(CheckpointError) -> UInt64 {
+    try integer(UInt64.self, field: field())
+  }
+
+  /// A view of `length` bytes at the cursor, moving past them.
+  mutating func slice(_ length: UInt64, field: @autoclosure () -> String) throws(CheckpointError) -> UnsafeRawBufferPointer {
+    let start = try take(length, field: field())
+    return UnsafeRawBufferPointer(rebasing: bytes[start..<(start + Int(length))])
+  }
+
+  /// Moves the cursor to an absolute offset already known to be in bounds.
+  mutating func seek(to newOffset: Int) {
+    precondition(newOffset >= 0 && newOffset <= bytes.count)
+    offset = newOffset
+  }
+}

@@ -1,0 +1,51 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The few file-system questions the loader asks, answered with plain syscalls so the library
+/// does not need Foundation.
+enum FileSystem {
+  enum Kind { case file, directory, missing }
+
+  static func kind(of path: String) -> Kind {
+    var st = stat()
+    guard stat(path, &st) == 0 else { return .missing }
+    return (st.st_mode & S_IFMT) == S_IFDIR ? .directory : .file
+  }
+
+  /// The names in a directory (no `.`/`..`), sorted so results do not depend on the file system.
+  static func list(_ path: String) throws(CheckpointError) -> [String] {
+    guard let dir = opendir(path) else { throw CheckpointError.io(path, errno: errno, during: "list directory") }
+    defer { closedir(dir) }
+    var names: [String] = []
+    while let entry = readdir(dir) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+        String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+      }
+      if name != "." && name != ".." { names.append(name) }
+    }
+    return names.sorted()
+  }
+
+  /// `dir/name`, without doubling a trailing slash.
+  static func join(_ dir: String, _ name: String) -> String {
+    dir.hasSuffix("/") ? dir + name : dir + "/" + name
+  }
+
+  /// The last path component.
+  static func baseName(_ path: String) -> String {
+    var trimmed = Substring(path)
+    while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+    if let slash = trimmed.lastIndex(of: "/") { return String(trimmed[trimmed.index(after: slash)...]) }
+    return String(trimmed)
+  }
+
+  /// Everything before the last path component (`.` when there is none).
+  static func directoryName(_ path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "." }
+    if slash == path.startIndex { return "/" }
+    return String(path[..<slash])
+  }
+}

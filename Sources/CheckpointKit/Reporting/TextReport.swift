@@ -1,0 +1,183 @@
+/// The human-readable reports: a summary a person reads in five seconds, the tensor table and the
+/// metadata listing. Lines fit 80 columns except where a tensor name is longer.
+public enum TextReport {
+  public struct Options: Sendable {
+    /// Full integers instead of `134.5M`.
+    public var exact = false
+    /// Add a per-layer table to the summary.
+    public var layers = false
+    public init(exact: Bool = false, layers: Bool = false) {
+      self.exact = exact
+      self.layers = layers
+    }
+  }
+
+  public static func summary(_ catalog: Catalog, _ summary: CountSummary, options: Options = Options()) -> String {
+    let totals = summary.totals
+    var out: [String] = [catalog.path]
+    var facts = TextTable([.left, .left])
+    facts.indent = 2
+    facts.gap = 3
+    facts.add(["format", formatLine(catalog)])
+    let fileBytes = catalog.files.reduce(0) { $0 + $1.bytes }
+    let headerBytes = catalog.files.reduce(0) { $0 + $1.headerBytes }
+    let fileWord = catalog.files.count == 1 ? "" : " in \(catalog.files.count) files"
+    facts.add(["size", "\(Units.bytes(fileBytes))\(fileWord) (header \(Units.bytes(headerBytes)))"])
+    if let name = catalog.metadata["general.name"]?.string { facts.add(["name", name]) }
+    facts.add(["tensors", Units.grouped(UInt64(totals.tensors))])
+    facts.add(["parameters", "\(Units.count(totals.parameters)) (\(Units.grouped(totals.parameters)))"])
+    for role in summary.byRole where role.key != Role.parameter.rawValue {
+      let label = role.key == Role.buffer.rawValue ? "buffers" : "quant aux"
+      let noun = role.row.tensors == 1 ? "tensor" : "tensors"
+      facts.add([label, "\(Units.grouped(role.row.elements)) elements in \(role.row.tensors) \(noun), not parameters"])
+    }
+    facts.add(["head", headLine(summary.tiedHead)])
+    if !summary.byDType.isEmpty {
+      facts.add(["dtypes", summary.byDType.map { "\($0.key) \($0.row.tensors)" }.joined(separator: ", ")])
+    }
+    out.append(facts.render())
+
+    if !summary.byComponent.isEmpty {
+      out.append("")
+      out.append(componentTable(summary, exact: options.exact))
+    }
+    if options.layers && !summary.byLayer.isEmpty {
+      out.append("")
+      var table = TextTable([.right, .right, .right, .right])
+      table.indent = 2
+      table.add(["layer", "tensors", "params", "bytes"])
+      for row in summary.byLayer {
+        table.add([String(row.layer), String(row.row.tensors), count(row.row.elements, options.exact), Units.bytes(row.row.bytes)])
+      }
+      out.append(table.render())
+    }
+    if catalog.tensors.isEmpty {
+      out.append("")
+      out.append("  This file holds no tensors (metadata only, e.g. a tokenizer/vocab file).")
+    }
+    if !catalog.warnings.isEmpty {
+      out.append("")
+      out.append("  warnings")
+      out += catalog.warnings.map { "    " + $0 }
+    }
+    return out.joined(separator: "\n")
+  }
+
+  static func componentTable(_ summary: CountSummary, exact: Bool) -> String {
+    var table = TextTable([.left, .right, .right, .right, .right, .left])
+    table.indent = 2
+    table.add(["component", "params", "share", "bytes", "bits/w", "dtypes"])
+    let total = summary.totals.parameters
+    var totalBytes: UInt64 = 0
+    for row in summary.byComponent {
+      let dtypes = summary.byComponentDType.filter { $0.component.rawValue == row.key }
+        .sorted { $0.row.elements > $1.row.elements }.map(\.dtype)
+      table.add([
+        row.key, count(row.row.elements, exact), Units.percent(row.row.elements, of: total), Units.bytes(row.row.bytes),
+        Units.fixed(row.row.bitsPerElement, 2), dtypes.joined(separator: " "),
+      ])
+      totalBytes += row.row.bytes
+    }
+    let bits = total == 0 ? 0 : Double(totalBytes) * 8 / Double(total)
+    table.add(["total", count(total, exact), Units.percent(total, of: total), Units.bytes(totalBytes), Units.fixed(bits, 2), ""])
+    return table.render()
+  }
+
+  static func count(_ value: UInt64, _ exact: Bool) -> String {
+    exact ? Units.grouped(value) : Units.count(value)
+  }
+
+  static func formatLine(_ catalog: Catalog) -> String {
+    switch catalog.format {
+    case .safetensors, .shardedSafetensors:
+      var line = catalog.format == .safetensors ? "safetensors" : "safetensors, \(catalog.files.count) shards + index"
+      if catalog.metadata.count > 0 { line += ", \(catalog.metadata.count) metadata \(catalog.metadata.count == 1 ? "key" : "keys")" }
+      return line
+    case .gguf, .splitGGUF:
+      var parts = ["GGUF v\(catalog.details.ggufVersion ?? 0)"]
+      if catalog.format == .splitGGUF { parts.append("split in \(catalog.files.count) parts") }
+      if catalog.details.bigEndian { parts.append("big-endian") }
+      if let arch = catalog.architecture { parts.append(arch) }
+      parts.append("\(catalog.metadata.count) metadata keys")
+      return parts.joined(separator: ", ")
+    }
+  }
+
+  static func headLine(_ head: TiedHead) -> String {
+    switch head.state {
+    case .tied:
+      if let name = head.head { return "tied: \(name) shares \(head.embedding ?? "the embedding")'s data (counted once)" }
+      return "tied to \(head.embedding ?? "the embedding") (no separate head tensor; counted once)"
+    case .untied:
+      let same = head.headMatchesEmbeddingShape ? ", same shape as the embedding" : ""
+      return "separate \(head.head ?? "head")\(same)"
+    case .notApplicable:
+      return "no LM head"
+    }
+  }
+
+  // MARK: Tensors
+
+  public static func tensors(_ catalog: Catalog, _ tensors: [TensorRecord], exact: Bool) -> String {
+    var table = TextTable([.left, .left, .left, .right, .right, .left, .left])
+    table.add(["name", "dtype", "shape", "params", "bytes", "component", "role"])
+    for t in tensors {
+      let shape = "[" + t.shape.map(String.init).joined(separator: ", ") + "]"
+      table.add([
+        t.name, t.dtype, shape, exact ? Units.grouped(t.elements) : Units.count(t.elements),
+        t.bytes.map(exact ? Units.grouped : Units.bytes) ?? "?", t.component.rawValue,
+        t.role == .parameter ? "" : t.role.rawValue,
+      ])
+    }
+    let noun = tensors.count == 1 ? "tensor" : "tensors"
+    return table.render() + "\n\(tensors.count) of \(catalog.tensors.count) \(noun)"
+  }
+
+  // MARK: Metadata
+
+  /// One line per key: name, type, value. Long values are cut to fit 80 columns unless `full`.
+  public static func metadata(_ entries: [MetadataEntry], full: Bool) -> String {
+    var table = TextTable([.left, .left, .left])
+    for entry in entries {
+      let type: String
+      if case .array(let array) = entry.value {
+        type = "[\(array.elementType) x \(Units.grouped(array.count))]"
+      } else {
+        type = entry.value.typeName
+      }
+      table.add([entry.key, type, render(entry.value)])
+    }
+    let text = table.render()
+    guard !full else { return text }
+    return text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+      line.count > 80 ? String(line.prefix(79)) + "…" : String(line)
+    }.joined(separator: "\n")
+  }
+
+  /// A value as text: strings quoted only inside arrays, arrays as their items then `…`.
+  public static func render(_ value: MetadataValue, nested: Bool = false) -> String {
+    switch value {
+    case .string(let s):
+      let escaped = s.replacingAll("\n", with: "\\n")
+      return nested ? "\"" + escaped + "\"" : escaped
+    case .unsigned(let v, _): return String(v)
+    case .signed(let v, _): return String(v)
+    case .float(let v, _): return String(v)
+    case .bool(let v): return v ? "true" : "false"
+    case .array(let array):
+      var items = array.items.map { render($0, nested: true) }
+      if !array.isComplete { items.append("… (\(Units.grouped(array.count - UInt64(array.items.count))) more)") }
+      return "[" + items.joined(separator: ", ") + "]"
+    }
+  }
+}
+
+extension String {
+  /// Replaces every occurrence of `target` (Foundation-free).
+  func replacingAll(_ target: Character, with replacement: String) -> String {
+    guard contains(target) else { return self }
+    var out = ""
+    for ch in self { if ch == target { out += replacement } else { out.append(ch) } }
+    return out
+  }
+}

@@ -1,0 +1,22 @@
+import ArgumentParser
+import CheckpointKit
+
+/// The `ckptinspect` command: `summary` (the default), `tensors` and `metadata`.
+@main
+struct CKPTInspect: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "ckptinspect",
+    abstract: "Tell the truth about model checkpoints: tensors, parameters, dtypes, components.",
+    discussion: """
+      Reads .safetensors files, sharded safetensors (a directory or its *.index.json), .gguf
+      files and split GGUF, from their headers only: tensor data is never read.
+
+      Exit status: 0 success; 64 bad command-line usage; 65 a checkpoint is malformed;
+      66 a path cannot be opened or read. With several inputs, every input is reported and the
+      status is that of the worst failure.
+      """,
+    version: "0.1.0",
+    subcommands: [Summary.self, Tensors.self, Metadata.self],
+    defaultSubcommand: Summary.self
+  )
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import CheckpointKit
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Exit statuses beyond ArgumentParser's (0 success, 64 usage), from BSD sysexits.
+enum Status {
+  /// A checkpoint is malformed (EX_DATAERR).
+  static let malformed: Int32 = 65
+  /// A path cannot be opened or read (EX_NOINPUT).
+  static let unreadable: Int32 = 66
+}
+
+/// Runs one report over every input: text reports separated by blank lines, or JSON. A failed
+/// input prints a one-line error and the others still run.
+struct Runner {
+  let options: InputOptions
+  /// What to read for each input.
+  var load: LoadOptions = LoadOptions()
+
+  func run(text: (Catalog) throws -> String, json: (Catalog) throws -> JSONValue) throws {
+    var status: Int32 = 0
+    var documents: [JSONValue] = []
+    var first = true
+    for path in options.paths {
+      do {
+        let catalog = try CheckpointLoader.load(path, options: load)
+        if options.ndjson {
+          print(try json(catalog).serialized(pretty: false))
+        } else if options.json {
+          documents.append(try json(catalog))
+        } else {
+          if !first { print("") }
+          print(try text(catalog))
+          first = false
+        }
+      } catch let error as CheckpointError {
+        printError("error: \(error)")
+        status = max(status, error.isUnreadable ? Status.unreadable : Status.malformed)
+        if options.json || options.ndjson {
+          let document = JSONReport.error(path, error)
+          if options.ndjson { print(document.serialized(pretty: false)) } else { documents.append(document) }
+        }
+      }
+    }
+    if options.json {
+      print(documents.count == 1 && options.paths.count == 1 ? documents[0].serialized() : JSONValue.array(documents).serialized())
+    }
+    if status != 0 { throw ExitCode(status) }
+  }
+}
+
+/// Writes a line to standard error with write(2): `stderr` the C global is not concurrency-safe.
+func printError(_ line: String) {
+  var text = line + "\n"
+  text.withUTF8 { bytes in _ = write(2, bytes.baseAddress, bytes.count) }
+}

@@ -1,0 +1,26 @@
+import ArgumentParser
+import CheckpointKit
+
+struct Summary: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Summarize checkpoints: parameters by component and dtype, bytes, tied head (the default).")
+
+  @OptionGroup var inputs: InputOptions
+
+  @Flag(help: "Print full integers instead of 134.5M-style figures.")
+  var exact = false
+
+  @Flag(help: "Add a table of parameters per layer.")
+  var layers = false
+
+  @Flag(help: "With --json: include every tensor in a tensors[] array.")
+  var tensors = false
+
+  func run() throws {
+    try Runner(options: inputs).run(
+      text: { catalog in
+        TextReport.summary(catalog, Counter.count(catalog), options: .init(exact: exact, layers: layers))
+      },
+      json: { catalog in JSONReport.summary(catalog, Counter.count(catalog), tensors: tensors) })
+  }
+}
