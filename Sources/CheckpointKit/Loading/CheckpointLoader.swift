@@ -187,15 +187,16 @@ public enum CheckpointLoader {
   /// Reads every part of a split GGUF. Metadata comes from part 1 (later parts carry only the
   /// `split.*` keys); tensors from all parts.
   static func loadSplitGGUF(directory: String, split: SplitName, userPath: String, options: LoadOptions) throws(CheckpointError) -> Catalog {
+    // Every part must be there before any is read: a missing part is the likelier fault.
+    for n in 1...split.count where FileSystem.kind(of: FileSystem.join(directory, split.name(ofPart: n))) != .file {
+      throw CheckpointError(
+        file: userPath, offset: nil, field: "",
+        fault: .index(.splitMismatch("part \(n) of \(split.count) (\(split.name(ofPart: n))) is missing")))
+    }
     var merged: Catalog?
     var seen = Set<String>()
     for n in 1...split.count {
       let partPath = FileSystem.join(directory, split.name(ofPart: n))
-      guard FileSystem.kind(of: partPath) == .file else {
-        throw CheckpointError(
-          file: userPath, offset: nil, field: "",
-          fault: .index(.splitMismatch("part \(n) of \(split.count) (\(split.name(ofPart: n))) is missing")))
-      }
       let part = try loadFile(partPath, options: options, fileIndex: n - 1)
       guard part.format == .gguf else {
         throw CheckpointError(file: partPath, offset: 0, field: "", fault: .unrecognizedFormat("a split GGUF part is not GGUF"))

@@ -10,10 +10,9 @@ public struct ShardIndex: Equatable, Sendable {
       && a.weightMap.map(\.shard) == b.weightMap.map(\.shard)
   }
 
-  /// Shard names in order of first appearance.
+  /// Distinct shard names, sorted: `model-00001-of-00030` comes first whatever the map's order.
   public var shards: [String] {
-    var seen = Set<String>()
-    return weightMap.compactMap { seen.insert($0.shard).inserted ? $0.shard : nil }
+    Set(weightMap.map(\.shard)).sorted()
   }
 
   /// Parses the index JSON with the same strict scanner as safetensors headers.

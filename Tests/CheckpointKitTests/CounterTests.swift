@@ -1,0 +1,99 @@
+import Testing
+@testable import CheckpointKit
+
+/// The Counter on catalogs built by hand, so every figure can be checked by arithmetic.
+@Suite struct CounterTests {
+  static func record(
+    _ name: String, _ dtype: String, _ shape: [UInt64], bits: Double, role: Role = .parameter,
+    component: Component, layer: Int? = nil, offset: UInt64 = 0
+  ) -> TensorRecord {
+    let elements = shape.reduce(1, *)
+    return TensorRecord(
+      name: name, dtype: dtype, shape: shape, elements: elements, bytes: UInt64(Double(elements) * bits / 8),
+      bitsPerElement: bits, offset: offset, component: component, role: role, layer: layer)
+  }
+
+  /// A two-layer decoder: 100 x 8 embedding (Q8_0), per layer 8 x 8 attention (Q4_K) and
+  /// 16 x 8 ffn (Q4_K) and an 8-wide norm (F32), a final norm, a 1-element buffer.
+  static let catalog: Catalog = {
+    var tensors = [record("token_embd.weight", "Q8_0", [100, 8], bits: 8.5, component: .embedding)]
+    for layer in 0..<2 {
+      tensors += [
+        record("blk.\(layer).attn_q.weight", "Q4_K", [8, 8], bits: 4.5, component: .attention, layer: layer),
+        record("blk.\(layer).ffn_up.weight", "Q4_K", [16, 8], bits: 4.5, component: .ffn, layer: layer),
+        record("blk.\(layer).attn_norm.weight", "F32", [8], bits: 32, component: .norm, layer: layer),
+      ]
+    }
+    tensors.append(record("output_norm.weight", "F32", [8], bits: 32, component: .norm))
+    tensors.append(record("rope_freqs.weight", "F32", [4], bits: 32, role: .buffer, component: .other))
+    return Catalog(
+      path: "hand.gguf", format: .gguf, files: [FileInfo(path: "hand.gguf", bytes: 0, headerBytes: 0, dataStart: 0)],
+      metadata: [MetadataEntry(key: "general.architecture", value: .string("llama"))], tensors: tensors)
+  }()
+
+  @Test func totals() {
+    let s = Counter.count(Self.catalog)
+    #expect(s.totals.tensors == 9)
+    #expect(s.totals.parameters == 800 + 2 * (64 + 128 + 8) + 8)
+    #expect(s.totals.bufferElements == 4)
+    #expect(s.totals.quantAuxElements == 0)
+    #expect(s.totals.nonParameterElements == 4)
+    #expect(s.totals.bytes == 850 + 2 * (36 + 72 + 32) + 32 + 16)
+  }
+
+  @Test func byComponentInComponentOrder() {
+    let s = Counter.count(Self.catalog)
+    #expect(s.byComponent.map(\.key) == ["embedding", "attention", "ffn", "norm"])
+    #expect(s.byComponent.map(\.row.elements) == [800, 128, 256, 24])
+    #expect(s.byComponent.map(\.row.tensors) == [1, 2, 2, 3])
+    #expect(s.parameters(of: .ffn) == 256)
+    #expect(s.parameters(of: .experts) == 0)
+  }
+
+  @Test func byDTypeLargestFirstWithBits() {
+    let s = Counter.count(Self.catalog)
+    #expect(s.byDType.map(\.key) == ["Q8_0", "Q4_K", "F32"])
+    #expect(s.byDType[1].row.elements == 384)
+    #expect(s.byDType[1].row.bitsPerElement == 4.5)
+    // F32 includes the buffer: dtype rows count every tensor.
+    #expect(s.byDType[2].row.tensors == 4)
+  }
+
+  @Test func byComponentDTypeLayerAndRole() {
+    let s = Counter.count(Self.catalog)
+    #expect(s.byComponentDType.map { "\($0.component.rawValue)/\($0.dtype)" } == ["embedding/Q8_0", "attention/Q4_K", "ffn/Q4_K", "norm/F32"])
+    #expect(s.byLayer.map(\.layer) == [0, 1])
+    #expect(s.byLayer.map(\.row.elements) == [200, 200])
+    #expect(s.byRole.map(\.key) == ["parameter", "buffer"])
+    #expect(s.byRole.map(\.row.tensors) == [8, 1])
+  }
+
+  @Test func tiedHeadWhenDecoderHasNoOutputTensor() {
+    let s = Counter.count(Self.catalog)
+    #expect(s.tiedHead.state == .tied)
+    #expect(s.tiedHead.embedding == "token_embd.weight")
+  }
+
+  @Test func untiedHeadOfTheEmbeddingsShape() {
+    var catalog = Self.catalog
+    catalog.tensors.append(Self.record("output.weight", "Q6_K", [100, 8], bits: 6.5625, component: .head, offset: 4096))
+    let head = Counter.count(catalog).tiedHead
+    #expect(head.state == .untied)
+    #expect(head.head == "output.weight")
+    #expect(head.headMatchesEmbeddingShape)
+  }
+
+  @Test func encoderHasNoHeadToTie() {
+    var catalog = Self.catalog
+    catalog.metadata = [MetadataEntry(key: "general.architecture", value: .string("bert"))]
+    #expect(Counter.count(catalog).tiedHead.state == .notApplicable)
+  }
+
+  @Test func emptyCatalog() {
+    let catalog = Catalog(path: "vocab.gguf", format: .gguf, files: [], tensors: [])
+    let s = Counter.count(catalog)
+    #expect(s.totals.parameters == 0)
+    #expect(s.byComponent.isEmpty)
+    #expect(s.tiedHead.state == .notApplicable)
+  }
+}
