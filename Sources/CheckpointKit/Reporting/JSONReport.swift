@@ -76,7 +76,7 @@ public enum JSONReport {
     case .string(let s): return .string(s)
     case .unsigned(let v, _): return .unsigned(v)
     case .signed(let v, _): return .signed(v)
-    case .float(let v, _): return .double(v)
+    case .float(let v, let type): return type == "float32" ? .float(Float(v)) : .double(v)
     case .bool(let v): return .bool(v)
     case .array(let array):
       return .object([

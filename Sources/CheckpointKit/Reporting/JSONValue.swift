@@ -7,6 +7,8 @@ public indirect enum JSONValue: Equatable, Sendable {
   case unsigned(UInt64)
   case signed(Int64)
   case double(Double)
+  /// A GGUF float32, written in its own shortest form.
+  case float(Float)
   case bool(Bool)
   case null
 
@@ -71,6 +73,7 @@ public indirect enum JSONValue: Equatable, Sendable {
     case .double(let v):
       // JSON has no NaN or infinity; a float metadata value may hold them.
       out += v.isFinite ? String(v) : "null"
+    case .float(let v): out += v.isFinite ? String(v) : "null"
     case .bool(let v): out += v ? "true" : "false"
     case .null: out += "null"
     }

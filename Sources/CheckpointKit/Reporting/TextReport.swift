@@ -28,8 +28,7 @@ public enum TextReport {
     facts.add(["parameters", "\(Units.count(totals.parameters)) (\(Units.grouped(totals.parameters)))"])
     for role in summary.byRole where role.key != Role.parameter.rawValue {
       let label = role.key == Role.buffer.rawValue ? "buffers" : "quant aux"
-      let noun = role.row.tensors == 1 ? "tensor" : "tensors"
-      facts.add([label, "\(Units.grouped(role.row.elements)) elements in \(role.row.tensors) \(noun), not parameters"])
+      facts.add([label, "\(Units.grouped(role.row.elements)) elements in \(plural(role.row.tensors, "tensor")), not parameters"])
     }
     facts.add(["head", headLine(summary.tiedHead)])
     if !summary.byDType.isEmpty {
@@ -91,16 +90,21 @@ public enum TextReport {
     switch catalog.format {
     case .safetensors, .shardedSafetensors:
       var line = catalog.format == .safetensors ? "safetensors" : "safetensors, \(catalog.files.count) shards + index"
-      if catalog.metadata.count > 0 { line += ", \(catalog.metadata.count) metadata \(catalog.metadata.count == 1 ? "key" : "keys")" }
+      if catalog.metadata.count > 0 { line += ", " + plural(catalog.metadata.count, "metadata key") }
       return line
     case .gguf, .splitGGUF:
-      var parts = ["GGUF v\(catalog.details.ggufVersion ?? 0)"]
+      var parts = [catalog.details.ggufVersion.map { "GGUF v\($0)" } ?? "GGUF"]
       if catalog.format == .splitGGUF { parts.append("split in \(catalog.files.count) parts") }
       if catalog.details.bigEndian { parts.append("big-endian") }
       if let arch = catalog.architecture { parts.append(arch) }
-      parts.append("\(catalog.metadata.count) metadata keys")
+      parts.append(plural(catalog.metadata.count, "metadata key"))
       return parts.joined(separator: ", ")
     }
+  }
+
+  /// `1 metadata key`, `33 metadata keys`.
+  static func plural(_ n: Int, _ noun: String) -> String {
+    "\(n) \(noun)\(n == 1 ? "" : "s")"
   }
 
   static func headLine(_ head: TiedHead) -> String {
@@ -129,8 +133,7 @@ public enum TextReport {
         t.role == .parameter ? "" : t.role.rawValue,
       ])
     }
-    let noun = tensors.count == 1 ? "tensor" : "tensors"
-    return table.render() + "\n\(tensors.count) of \(catalog.tensors.count) \(noun)"
+    return table.render() + "\n\(tensors.count) of \(plural(catalog.tensors.count, "tensor"))"
   }
 
   // MARK: Metadata
@@ -162,7 +165,7 @@ public enum TextReport {
       return nested ? "\"" + escaped + "\"" : escaped
     case .unsigned(let v, _): return String(v)
     case .signed(let v, _): return String(v)
-    case .float(let v, _): return String(v)
+    case .float(let v, let type): return type == "float32" ? String(Float(v)) : String(v)
     case .bool(let v): return v ? "true" : "false"
     case .array(let array):
       var items = array.items.map { render($0, nested: true) }

@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+
+/// Runs the built `ckptinspect` binary from the package root, as a user would.
+enum CLI {
+  static let root: String = {
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0..<3 { url.deleteLastPathComponent() }
+    return url.path
+  }()
+
+  /// The binary sits beside the test bundle in the build products directory.
+  static let binary: String = {
+    let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    var url = URL(fileURLWithPath: me)
+    while url.path != "/" && !FileManager.default.fileExists(atPath: url.appendingPathComponent("ckptinspect").path) {
+      url.deleteLastPathComponent()
+    }
+    return url.appendingPathComponent("ckptinspect").path
+  }()
+
+  struct Result {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+  }
+
+  static func run(_ arguments: [String]) throws -> Result {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: binary)
+    process.arguments = arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: root)
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Result(
+      status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+      stderr: String(decoding: stderr, as: UTF8.self))
+  }
+
+  /// Compares output with `Golden/NAME`; with CKPT_RECORD=1 in the environment, rewrites it.
+  static func assertGolden(_ text: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    let path = root + "/Tests/ckptinspectTests/Golden/" + name
+    if ProcessInfo.processInfo.environment["CKPT_RECORD"] == "1" {
+      FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+      return
+    }
+    guard let golden = FileManager.default.contents(atPath: path) else {
+      Issue.record("no golden file \(name): run the tests with CKPT_RECORD=1 to write it", sourceLocation: sourceLocation)
+      return
+    }
+    #expect(text == String(decoding: golden, as: UTF8.self), "output differs from Golden/\(name)", sourceLocation: sourceLocation)
+  }
+
+  static func json(_ text: String) -> Any? {
+    try? JSONSerialization.jsonObject(with: Data(text.utf8))
+  }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+
+/// End-to-end: the real binary on TestData/, checked against golden files and exact values.
+@Suite struct CommandTests {
+  @Test func summaryTextOfTheTinyGGUF() throws {
+    let r = try CLI.run(["TestData/tiny-llama.Q8_0.gguf"])
+    #expect(r.status == 0)
+    #expect(r.stderr == "")
+    CLI.assertGolden(r.stdout, "summary-tiny-gguf.txt")
+    #expect(r.stdout.split(separator: "\n").allSatisfy { $0.count <= 80 })
+  }
+
+  @Test func summaryTextOfShardedSafetensorsWithExactCounts() throws {
+    let r = try CLI.run(["summary", "--exact", "--layers", "TestData/tiny-llama-sharded"])
+    #expect(r.status == 0)
+    CLI.assertGolden(r.stdout, "summary-tiny-sharded-exact.txt")
+  }
+
+  @Test func summaryJSON() throws {
+    let r = try CLI.run(["TestData/tiny-llama", "--json"])
+    #expect(r.status == 0)
+    CLI.assertGolden(r.stdout, "summary-tiny-llama.json")
+    let doc = CLI.json(r.stdout) as? [String: Any]
+    #expect(doc?["schema"] as? String == "ckptinspect/1")
+    let totals = doc?["totals"] as? [String: Any]
+    #expect(totals?["parameters"] as? Int == 139_584)
+    #expect(totals?["tensors"] as? Int == 21)
+    #expect(doc?["tied_embeddings"] as? Bool == false)
+  }
+
+  @Test func summaryJSONWithTensors() throws {
+    let r = try CLI.run(["TestData/tiny-gpt2.safetensors", "--json", "--tensors"])
+    let doc = CLI.json(r.stdout) as? [String: Any]
+    let tensors = doc?["tensors"] as? [[String: Any]]
+    #expect(tensors?.count == 30)
+    let mask = tensors?.first { $0["name"] as? String == "h.0.attn.bias" }
+    #expect(mask?["role"] as? String == "buffer")
+    #expect(mask?["dtype"] as? String == "U8")
+    #expect(mask?["shape"] as? [Int] == [1, 1, 32, 32])
+    #expect(mask?["layer"] as? Int == 0)
+    #expect(doc?["tied_embeddings"] as? Bool == true)
+  }
+
+  @Test func tensorsFilteredAndSorted() throws {
+    let r = try CLI.run(["tensors", "TestData/tiny-llama.Q8_0.gguf", "--filter", "blk.0.*", "--sort", "bytes"])
+    #expect(r.status == 0)
+    CLI.assertGolden(r.stdout, "tensors-tiny-gguf-blk0.txt")
+  }
+
+  @Test func tensorsJSONKeepsGGUFDimensionOrder() throws {
+    let r = try CLI.run(["tensors", "TestData/tiny-llama.Q8_0.gguf", "--filter", "token_embd.weight", "--json"])
+    let doc = CLI.json(r.stdout) as? [String: Any]
+    let tensor = (doc?["tensors"] as? [[String: Any]])?.first
+    #expect(tensor?["shape"] as? [Int] == [512, 64])
+    #expect(tensor?["gguf_dims"] as? [Int] == [64, 512])
+    #expect(tensor?["bytes"] as? Int == 512 * 64 / 32 * 34)
+    #expect(tensor?["bits_per_element"] as? Double == 8.5)
+  }
+
+  @Test func metadataListingAndOneKey() throws {
+    let r = try CLI.run(["metadata", "TestData/tiny-llama.Q8_0.gguf"])
+    #expect(r.status == 0)
+    CLI.assertGolden(r.stdout, "metadata-tiny-gguf.txt")
+    let one = try CLI.run(["metadata", "TestData/tiny-llama.Q8_0.gguf", "--key", "general.architecture"])
+    #expect(one.stdout == "llama\n")
+    let missing = try CLI.run(["metadata", "TestData/tiny-llama.Q8_0.gguf", "--key", "no.such.key"])
+    #expect(missing.status != 0)
+    #expect(missing.stderr.contains("no metadata key 'no.such.key'"))
+  }
+
+  @Test func metadataAllReadsWholeArrays() throws {
+    let r = try CLI.run(["metadata", "TestData/tiny-llama.Q8_0.gguf", "--key", "tokenizer.ggml.tokens", "--all", "--json"])
+    let doc = CLI.json(r.stdout) as? [String: Any]
+    let tokens = (doc?["metadata"] as? [String: Any])?["tokenizer.ggml.tokens"] as? [String: Any]
+    #expect(tokens?["count"] as? Int == 512)
+    #expect((tokens?["items"] as? [String])?.count == 512)
+    #expect((tokens?["items"] as? [String])?.last == "tok511")
+    #expect(tokens?["truncated"] as? Bool == false)
+  }
+
+  @Test func severalInputsAsJSONArrayAndNDJSON() throws {
+    let inputs = ["TestData/tiny-llama.Q8_0.gguf", "TestData/tiny-split"]
+    let array = CLI.json(try CLI.run(inputs + ["--json"]).stdout) as? [[String: Any]]
+    #expect(array?.count == 2)
+    #expect(array?.map { ($0["totals"] as? [String: Any])?["parameters"] as? Int } == [106_816, 106_816])
+    let lines = try CLI.run(inputs + ["--ndjson"]).stdout.split(separator: "\n")
+    #expect(lines.count == 2)
+    #expect(lines.allSatisfy { CLI.json(String($0)) != nil })
+  }
+
+  @Test func severalInputsAsText() throws {
+    let r = try CLI.run(["TestData/tiny-llama.Q8_0.gguf", "TestData/tiny-gpt2.safetensors"])
+    #expect(r.status == 0)
+    #expect(r.stdout.contains("TestData/tiny-llama.Q8_0.gguf\n"))
+    #expect(r.stdout.contains("\n\nTestData/tiny-gpt2.safetensors\n"))
+  }
+
+  // MARK: Exit statuses and errors
+
+  @Test func malformedInputExits65WithOneLine() throws {
+    let r = try CLI.run(["Package.swift"])
+    #expect(r.status == 65)
+    #expect(r.stdout == "")
+    #expect(r.stderr == "error: Package.swift: byte 0: not a safetensors or GGUF checkpoint: no GGUF magic and no safetensors header\n")
+  }
+
+  @Test func unreadableInputExits66() throws {
+    let r = try CLI.run(["TestData/no-such-file.gguf"])
+    #expect(r.status == 66)
+    #expect(r.stderr == "error: TestData/no-such-file.gguf: cannot open: No such file or directory\n")
+  }
+
+  @Test func oneBadInputDoesNotHideTheOthers() throws {
+    let r = try CLI.run(["Package.swift", "TestData/tiny-llama.Q8_0.gguf", "--json"])
+    #expect(r.status == 65)
+    let array = CLI.json(r.stdout) as? [[String: Any]]
+    #expect(array?.count == 2)
+    let error = array?.first?["error"] as? [String: Any]
+    #expect(error?["kind"] as? String == "unrecognized_format")
+    #expect(error?["offset"] as? Int == 0)
+    #expect((array?.last?["totals"] as? [String: Any])?["parameters"] as? Int == 106_816)
+  }
+
+  @Test func usageErrorsExit64() throws {
+    #expect(try CLI.run([]).status == 64)
+    #expect(try CLI.run(["TestData/tiny-llama", "--json", "--ndjson"]).status == 64)
+    #expect(try CLI.run(["tensors", "TestData/tiny-llama", "--sort", "size"]).status == 64)
+  }
+
+  @Test func versionAndHelp() throws {
+    #expect(try CLI.run(["--version"]).stdout == "0.1.0\n")
+    let help = try CLI.run(["--help"]).stdout
+    for word in ["summary", "tensors", "metadata", "Exit status", "65", "66"] { #expect(help.contains(word), "\(word)") }
+    let tensorsHelp = try CLI.run(["tensors", "--help"]).stdout
+    #expect(tensorsHelp.contains("--filter"))
+    #expect(tensorsHelp.contains("blk.0.*"))
+  }
+}
