@@ -124,8 +124,9 @@ public enum GGUFReader {
     }
 
     /// A count: 32 bits in version 1, 64 bits after.
-    mutating func count(_ field: String) throws(CheckpointError) -> UInt64 {
-      wide ? try reader.u64(field) : UInt64(try reader.u32(field))
+    /// The field name is built only on failure: this runs once per tokenizer string.
+    mutating func count(_ field: @autoclosure () -> String) throws(CheckpointError) -> UInt64 {
+      wide ? try reader.u64(field()) : UInt64(try reader.u32(field()))
     }
 
     /// Rejects a count whose items, at `minimumSize` bytes each, could not fit in what remains.
@@ -149,7 +150,8 @@ public enum GGUFReader {
     }
 
     mutating func value(type: UInt32, typeOffset: Int, key: String, depth: Int) throws(CheckpointError) -> MetadataValue {
-      let field = "value of '\(key)'"
+      // Built lazily: this runs for every bool and nested array, not only on failure.
+      var field: String { "value of '\(key)'" }
       switch type {
       case 0: return .unsigned(UInt64(try reader.integer(UInt8.self, field: field)), type: "uint8")
       case 1: return .signed(Int64(try reader.integer(Int8.self, field: field)), type: "int8")
