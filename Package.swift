@@ -6,6 +6,8 @@ let package = Package(
   products: [
     .library(name: "CheckpointKit", targets: ["CheckpointKit"]),
     .executable(name: "ckptinspect", targets: ["ckptinspect"]),
+    // libFuzzer entry point: scripts/fuzz builds it with --sanitize=fuzzer --sanitize=address.
+    .executable(name: "FuzzCheckpoint", targets: ["FuzzCheckpoint"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -20,6 +22,7 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    .executableTarget(name: "FuzzCheckpoint", dependencies: ["CheckpointKit"]),
     .testTarget(name: "CheckpointKitTests", dependencies: ["CheckpointKit"]),
     .testTarget(name: "ckptinspectTests", dependencies: ["CheckpointKit", "ckptinspect"]),
   ]

@@ -42,21 +42,29 @@ public enum CheckpointLoader {
     let file = try MappedFile(path: path)
     do throws(CheckpointError) {
       return try file.withBytes { (bytes) throws(CheckpointError) -> Catalog in
-        if GGUFReader.looksLike(bytes) || path.hasSuffix(".gguf") {
-          let gguf = try GGUFReader.parse(bytes, arrayItems: options.arrayItems)
-          return catalog(of: gguf, path: path, fileSize: UInt64(bytes.count), fileIndex: fileIndex)
-        }
-        if SafetensorsReader.looksLike(bytes) || path.hasSuffix(".safetensors") {
-          let header = try SafetensorsReader.parse(bytes)
-          return catalog(of: header, path: path, fileSize: UInt64(bytes.count), fileIndex: fileIndex)
-        }
-        throw CheckpointError(
-          offset: 0, field: "",
-          fault: .unrecognizedFormat(bytes.count == 0 ? "the file is empty" : "no GGUF magic and no safetensors header"))
+        try catalog(ofFileBytes: bytes, path: path, options: options, fileIndex: fileIndex)
       }
     } catch {
       throw error.inFile(path)
     }
+  }
+
+  /// Builds the catalog of one whole file already in memory. The name only breaks the tie when
+  /// the first bytes match neither format, so that a damaged `.gguf` gets a GGUF error.
+  public static func catalog(
+    ofFileBytes bytes: UnsafeRawBufferPointer, path: String, options: LoadOptions = LoadOptions(), fileIndex: Int = 0
+  ) throws(CheckpointError) -> Catalog {
+    if GGUFReader.looksLike(bytes) || (path.hasSuffix(".gguf") && !SafetensorsReader.looksLike(bytes)) {
+      let gguf = try GGUFReader.parse(bytes, arrayItems: options.arrayItems)
+      return catalog(of: gguf, path: path, fileSize: UInt64(bytes.count), fileIndex: fileIndex)
+    }
+    if SafetensorsReader.looksLike(bytes) || path.hasSuffix(".safetensors") {
+      let header = try SafetensorsReader.parse(bytes)
+      return catalog(of: header, path: path, fileSize: UInt64(bytes.count), fileIndex: fileIndex)
+    }
+    throw CheckpointError(
+      offset: 0, field: "",
+      fault: .unrecognizedFormat(bytes.count == 0 ? "the file is empty" : "no GGUF magic and no safetensors header"))
   }
 
   static func catalog(of header: SafetensorsHeader, path: String, fileSize: UInt64, fileIndex: Int) -> Catalog {
@@ -230,7 +238,7 @@ public enum CheckpointLoader {
   // MARK: Classification
 
   /// Assigns component, role and layer to every tensor, once all names are known.
-  static func classify(_ catalog: inout Catalog) {
+  public static func classify(_ catalog: inout Catalog) {
     let classifier = NameClassifier(names: Set(catalog.tensors.map(\.name)))
     for k in catalog.tensors.indices {
       let c = classifier.classify(catalog.tensors[k].name, dtype: catalog.tensors[k].dtype)

@@ -1,0 +1,22 @@
+import CheckpointKit
+
+/// libFuzzer calls this with arbitrary bytes. Every input goes to every parser (safetensors,
+/// GGUF, the shard index), and whatever parses is counted and reported in text and JSON, so the
+/// fuzzer exercises the whole path a downloaded file takes. Any trap, sanitizer report or hang is
+/// a bug; thrown CheckpointErrors are the expected outcome for bad input.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
+  let bytes = UnsafeRawBufferPointer(start: start, count: count)
+  for name in ["fuzz.safetensors", "fuzz.gguf"] {
+    if var catalog = try? CheckpointLoader.catalog(ofFileBytes: bytes, path: name) {
+      CheckpointLoader.classify(&catalog)
+      let summary = Counter.count(catalog)
+      _ = TextReport.summary(catalog, summary)
+      _ = TextReport.metadata(catalog.metadata, full: false)
+      _ = JSONReport.summary(catalog, summary, tensors: true).serialized()
+    }
+  }
+  _ = try? GGUFReader.parse(bytes, arrayItems: Int.max)
+  _ = try? ShardIndex.parse(bytes)
+  return 0
+}
