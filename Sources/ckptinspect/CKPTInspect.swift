@@ -13,10 +13,12 @@ struct CKPTInspect: ParsableCommand {
 
       Exit status: 0 success; 64 bad command-line usage; 65 a checkpoint is malformed;
       66 a path cannot be opened or read. With several inputs, every input is reported and the
-      status is that of the worst failure.
+      status is that of the worst failure. Warnings (an unknown dtype, bytes after the last
+      tensor) go to standard error in text mode and into warnings[] in JSON; they do not fail.
+      `validate` has its own statuses: see `ckptinspect validate --help`.
       """,
     version: "0.1.0",
-    subcommands: [Summary.self, Tensors.self, Metadata.self],
+    subcommands: [Summary.self, Tensors.self, Metadata.self, Validate.self],
     defaultSubcommand: Summary.self
   )
 }

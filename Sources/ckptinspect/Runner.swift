@@ -37,6 +37,7 @@ struct Runner {
           if !first { print("") }
           print(try text(catalog))
           first = false
+          for warning in catalog.warnings { printError("warning: \(warning)") }
         }
       } catch let error as CheckpointError {
         printError("error: \(error)")

@@ -137,3 +137,38 @@ import Testing
     #expect(tensorsHelp.contains("blk.0.*"))
   }
 }
+
+@Suite struct ValidateCommandTests {
+  @Test func validInputsExitZero() throws {
+    let r = try CLI.run(["validate", "TestData/tiny-llama.Q8_0.gguf", "TestData/tiny-llama-sharded"])
+    #expect(r.status == 0)
+    #expect(r.stdout == """
+      TestData/tiny-llama.Q8_0.gguf: valid (gguf, 20 tensors)
+      TestData/tiny-llama-sharded: valid (safetensors-sharded, 21 tensors)
+
+      """)
+  }
+
+  @Test func invalidInputExitsOneWithEveryProblem() throws {
+    let r = try CLI.run(["validate", "TestData/malformed/offsets-hole.safetensors", "TestData/tiny-gpt2.safetensors"])
+    #expect(r.status == 1)
+    #expect(r.stdout.hasPrefix("TestData/malformed/offsets-hole.safetensors: invalid, 1 problem\n"))
+    #expect(r.stdout.contains("TestData/tiny-gpt2.safetensors: valid"))
+  }
+
+  @Test func jsonListsProblems() throws {
+    let r = try CLI.run(["validate", "--json", "TestData/malformed/index-missing-shard"])
+    #expect(r.status == 1)
+    let doc = CLI.json(r.stdout) as? [String: Any]
+    #expect(doc?["valid"] as? Bool == false)
+    let problems = doc?["problems"] as? [[String: Any]]
+    #expect(problems?.map { $0["kind"] as? String } == ["index.missing_shard"])
+  }
+
+  @Test func warningsGoToStandardErrorAndDoNotFail() throws {
+    let r = try CLI.run(["TestData/malformed/unknown-dtype.safetensors"])
+    #expect(r.status == 0)
+    #expect(r.stderr == "warning: unknown-dtype.safetensors: tensor 'w' has unknown dtype 'F12': its size cannot be checked\n")
+    #expect(!r.stdout.contains("warning"))
+  }
+}

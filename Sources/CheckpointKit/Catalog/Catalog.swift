@@ -59,6 +59,9 @@ public struct Catalog: Equatable, Sendable {
   public var details: FormatDetails
   /// Non-fatal findings from reading.
   public var warnings: [String]
+  /// Faults found while reading on, when `LoadOptions.collectProblems` asked for them (else the
+  /// first one was thrown). A catalog with problems is invalid.
+  public var problems: [CheckpointError] = []
 
   public init(
     path: String, format: CheckpointFormat, files: [FileInfo], metadata: [MetadataEntry] = [],

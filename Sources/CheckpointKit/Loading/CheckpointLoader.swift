@@ -8,8 +8,12 @@ import Darwin
 public struct LoadOptions: Sendable {
   /// How many items of each GGUF array to keep (`Int.max` for all of them).
   public var arrayItems: Int
-  public init(arrayItems: Int = GGUFReader.previewItems) {
+  /// Collect every fault that does not stop the reading into `Catalog.problems` instead of
+  /// throwing the first (for `validate`).
+  public var collectProblems: Bool
+  public init(arrayItems: Int = GGUFReader.previewItems, collectProblems: Bool = false) {
     self.arrayItems = arrayItems
+    self.collectProblems = collectProblems
   }
 }
 
@@ -26,7 +30,7 @@ public enum CheckpointLoader {
     case .file:
       let name = FileSystem.baseName(path)
       if name.hasSuffix(".index.json") {
-        catalog = try loadSharded(indexPath: path, userPath: path)
+        catalog = try loadSharded(indexPath: path, userPath: path, options: options)
       } else if let split = SplitName(name, suffix: ".gguf"), split.count > 1 {
         catalog = try loadSplitGGUF(directory: FileSystem.directoryName(path), split: split, userPath: path, options: options)
       } else {
@@ -54,13 +58,18 @@ public enum CheckpointLoader {
   public static func catalog(
     ofFileBytes bytes: UnsafeRawBufferPointer, path: String, options: LoadOptions = LoadOptions(), fileIndex: Int = 0
   ) throws(CheckpointError) -> Catalog {
+    var problems = Problems(collect: options.collectProblems)
     if GGUFReader.looksLike(bytes) || (path.hasSuffix(".gguf") && !SafetensorsReader.looksLike(bytes)) {
-      let gguf = try GGUFReader.parse(bytes, arrayItems: options.arrayItems)
-      return catalog(of: gguf, path: path, fileSize: UInt64(bytes.count), fileIndex: fileIndex)
+      let gguf = try GGUFReader.parse(bytes, arrayItems: options.arrayItems, problems: &problems)
+      var result = catalog(of: gguf, path: path, fileSize: UInt64(bytes.count), fileIndex: fileIndex)
+      result.problems = problems.list.map { $0.inFile(path) }
+      return result
     }
     if SafetensorsReader.looksLike(bytes) || path.hasSuffix(".safetensors") {
-      let header = try SafetensorsReader.parse(bytes)
-      return catalog(of: header, path: path, fileSize: UInt64(bytes.count), fileIndex: fileIndex)
+      let header = try SafetensorsReader.parse(bytes, problems: &problems)
+      var result = catalog(of: header, path: path, fileSize: UInt64(bytes.count), fileIndex: fileIndex)
+      result.problems = problems.list.map { $0.inFile(path) }
+      return result
     }
     throw CheckpointError(
       offset: 0, field: "",
@@ -104,7 +113,7 @@ public enum CheckpointLoader {
       guard indexes.count == 1 || chosen == "model.safetensors.index.json" else {
         throw ambiguous(path, "holds several indexes (\(indexes.joined(separator: ", "))): name one")
       }
-      return try loadSharded(indexPath: FileSystem.join(path, chosen), userPath: path)
+      return try loadSharded(indexPath: FileSystem.join(path, chosen), userPath: path, options: options)
     }
     let safetensors = names.filter { $0.hasSuffix(".safetensors") }
     let ggufs = names.filter { $0.hasSuffix(".gguf") }
@@ -138,7 +147,7 @@ public enum CheckpointLoader {
 
   /// Reads an index and every shard it names, checking that each shard holds exactly the tensors
   /// the index maps to it.
-  static func loadSharded(indexPath: String, userPath: String) throws(CheckpointError) -> Catalog {
+  static func loadSharded(indexPath: String, userPath: String, options: LoadOptions) throws(CheckpointError) -> Catalog {
     let indexFile = try MappedFile(path: indexPath)
     let index: ShardIndex
     do throws(CheckpointError) {
@@ -149,45 +158,54 @@ public enum CheckpointLoader {
     let directory = FileSystem.directoryName(indexPath)
     var expected: [String: String] = [:]
     for (tensor, shard) in index.weightMap { expected[tensor] = shard }
+    var problems = Problems(collect: options.collectProblems)
+    func indexFault(_ fault: IndexFault) -> CheckpointError {
+      CheckpointError(file: indexPath, offset: nil, field: "weight_map", fault: .index(fault))
+    }
 
     var files: [FileInfo] = []
     var tensors: [TensorRecord] = []
     var warnings: [String] = []
     var metadata: [MetadataEntry] = []
-    for (k, shard) in index.shards.enumerated() {
+    var readShards = Set<String>()
+    for shard in index.shards {
       guard !shard.isEmpty, !shard.contains("/"), !shard.contains("\\"), shard != ".", shard != ".." else {
-        throw CheckpointError(file: indexPath, offset: nil, field: "weight_map", fault: .index(.shardEscapes(shard)))
+        try problems.report(indexFault(.shardEscapes(shard)))
+        continue
       }
       let shardPath = FileSystem.join(directory, shard)
       guard FileSystem.kind(of: shardPath) == .file else {
-        throw CheckpointError(file: indexPath, offset: nil, field: "weight_map", fault: .index(.missingShard(shard)))
+        try problems.report(indexFault(.missingShard(shard)))
+        continue
       }
-      let part = try loadFile(shardPath, options: LoadOptions(), fileIndex: k)
+      let part = try loadFile(shardPath, options: options, fileIndex: files.count)
       guard part.format == .safetensors else {
         throw CheckpointError(
           file: shardPath, offset: 0, field: "", fault: .unrecognizedFormat("a shard of a safetensors index is not safetensors"))
       }
       for tensor in part.tensors where expected[tensor.name] != shard {
-        throw CheckpointError(
-          file: shardPath, offset: tensor.offset, field: "tensor '\(tensor.name)'",
-          fault: .index(.tensorNotInIndex(tensor: tensor.name, shard: shard)))
+        try problems.report(
+          CheckpointError(
+            file: shardPath, offset: tensor.offset, field: "tensor '\(tensor.name)'",
+            fault: .index(.tensorNotInIndex(tensor: tensor.name, shard: shard))))
       }
-      if k == 0 { metadata = part.metadata }
+      if files.isEmpty { metadata = part.metadata }
+      readShards.insert(shard)
       files += part.files
       tensors += part.tensors
       warnings += part.warnings
+      problems.append(contentsOf: part.problems, file: shardPath)
     }
-    if tensors.count != index.weightMap.count {
-      let present = Set(tensors.map(\.name))
-      for (tensor, shard) in index.weightMap where !present.contains(tensor) {
-        throw CheckpointError(
-          file: indexPath, offset: nil, field: "weight_map",
-          fault: .index(.tensorMissingFromShard(tensor: tensor, shard: shard)))
-      }
+    let present = Set(tensors.map(\.name))
+    // Tensors of shards already reported missing or escaping are not reported again.
+    for (tensor, shard) in index.weightMap where readShards.contains(shard) && !present.contains(tensor) {
+      try problems.report(indexFault(.tensorMissingFromShard(tensor: tensor, shard: shard)))
     }
-    return Catalog(
+    var catalog = Catalog(
       path: userPath, format: .shardedSafetensors, files: files, metadata: metadata, tensors: tensors,
       details: FormatDetails(indexMetadata: index.metadata), warnings: warnings)
+    catalog.problems = problems.list
+    return catalog
   }
 
   // MARK: Split GGUF
@@ -195,33 +213,44 @@ public enum CheckpointLoader {
   /// Reads every part of a split GGUF. Metadata comes from part 1 (later parts carry only the
   /// `split.*` keys); tensors from all parts.
   static func loadSplitGGUF(directory: String, split: SplitName, userPath: String, options: LoadOptions) throws(CheckpointError) -> Catalog {
+    var problems = Problems(collect: options.collectProblems)
     // Every part must be there before any is read: a missing part is the likelier fault.
-    for n in 1...split.count where FileSystem.kind(of: FileSystem.join(directory, split.name(ofPart: n))) != .file {
-      throw CheckpointError(
-        file: userPath, offset: nil, field: "",
-        fault: .index(.splitMismatch("part \(n) of \(split.count) (\(split.name(ofPart: n))) is missing")))
+    var present: [Int] = []
+    for n in 1...split.count {
+      if FileSystem.kind(of: FileSystem.join(directory, split.name(ofPart: n))) == .file {
+        present.append(n)
+      } else {
+        try problems.report(
+          CheckpointError(
+            file: userPath, offset: nil, field: "",
+            fault: .index(.splitMismatch("part \(n) of \(split.count) (\(split.name(ofPart: n))) is missing"))))
+      }
     }
     var merged: Catalog?
     var seen = Set<String>()
-    for n in 1...split.count {
+    for n in present {
       let partPath = FileSystem.join(directory, split.name(ofPart: n))
-      let part = try loadFile(partPath, options: options, fileIndex: n - 1)
+      let part = try loadFile(partPath, options: options, fileIndex: merged?.files.count ?? 0)
       guard part.format == .gguf else {
         throw CheckpointError(file: partPath, offset: 0, field: "", fault: .unrecognizedFormat("a split GGUF part is not GGUF"))
       }
       if let count = part.metadata["split.count"]?.integer, count != Int64(split.count) {
-        throw CheckpointError(
-          file: partPath, offset: nil, field: "split.count",
-          fault: .index(.splitMismatch("split.count is \(count) but the file name says \(split.count)")))
+        try problems.report(
+          CheckpointError(
+            file: partPath, offset: nil, field: "split.count",
+            fault: .index(.splitMismatch("split.count is \(count) but the file name says \(split.count)"))))
       }
       if let number = part.metadata["split.no"]?.integer, number != Int64(n - 1) {
-        throw CheckpointError(
-          file: partPath, offset: nil, field: "split.no",
-          fault: .index(.splitMismatch("split.no is \(number) but the file name says part \(n)")))
+        try problems.report(
+          CheckpointError(
+            file: partPath, offset: nil, field: "split.no",
+            fault: .index(.splitMismatch("split.no is \(number) but the file name says part \(n)"))))
       }
       for tensor in part.tensors where !seen.insert(tensor.name).inserted {
-        throw CheckpointError(file: partPath, offset: nil, field: "tensor name", fault: .gguf(.duplicateTensor(tensor.name)))
+        try problems.report(
+          CheckpointError(file: partPath, offset: nil, field: "tensor name", fault: .gguf(.duplicateTensor(tensor.name))))
       }
+      problems.append(contentsOf: part.problems, file: partPath)
       if merged == nil {
         merged = part
         merged!.path = userPath
@@ -232,7 +261,12 @@ public enum CheckpointLoader {
         merged!.warnings += part.warnings
       }
     }
-    return merged!
+    guard var catalog = merged else {
+      // Only reachable when collecting: every part was missing.
+      throw problems.list.first ?? CheckpointError(file: userPath, offset: nil, field: "", fault: .index(.splitMismatch("no part found")))
+    }
+    catalog.problems = problems.list
+    return catalog
   }
 
   // MARK: Classification

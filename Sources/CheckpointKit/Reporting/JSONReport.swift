@@ -91,16 +91,17 @@ public enum JSONReport {
 
   /// One failed input, in place of its report in a JSON array or NDJSON stream.
   public static func error(_ path: String, _ error: CheckpointError) -> JSONValue {
+    .object([("schema", .string(schema)), ("path", .string(path)), ("error", problem(error))])
+  }
+
+  /// One fault: `{file, offset, field, kind, message}`.
+  public static func problem(_ error: CheckpointError) -> JSONValue {
     .object([
-      ("schema", .string(schema)),
-      ("path", .string(path)),
-      ("error", .object([
-        ("file", .string(error.file)),
-        ("offset", error.offset.map(JSONValue.unsigned) ?? .null),
-        ("field", .string(error.field)),
-        ("kind", .string(error.fault.kind)),
-        ("message", .string(error.description)),
-      ])),
+      ("file", .string(error.file)),
+      ("offset", error.offset.map(JSONValue.unsigned) ?? .null),
+      ("field", .string(error.field)),
+      ("kind", .string(error.fault.kind)),
+      ("message", .string(error.description)),
     ])
   }
 

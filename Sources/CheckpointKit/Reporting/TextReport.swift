@@ -54,11 +54,7 @@ public enum TextReport {
       out.append("")
       out.append("  This file holds no tensors (metadata only, e.g. a tokenizer/vocab file).")
     }
-    if !catalog.warnings.isEmpty {
-      out.append("")
-      out.append("  warnings")
-      out += catalog.warnings.map { "    " + $0 }
-    }
+    // Warnings are not part of the text: the command line writes them to standard error.
     return out.joined(separator: "\n")
   }
 

@@ -42,15 +42,15 @@ public enum GGUFFault: Equatable, Sendable, CustomStringConvertible {
     case .duplicateKey(let key): return "duplicate metadata key '\(key)'"
     case .duplicateTensor(let name): return "duplicate tensor name '\(name)'"
     case .invalidAlignment(let why): return "general.alignment \(why)"
-    case .invalidDimensionCount(let tensor, let count): return "tensor '\(tensor)' has \(count) dimensions (1 to 4 allowed)"
-    case .invalidDimension(let tensor, let value): return "tensor '\(tensor)' has dimension \(value)"
-    case .elementCountOverflow(let tensor): return "tensor '\(tensor)': element count overflows 64 bits"
-    case .partialBlock(let tensor, let row, let block):
-      return "tensor '\(tensor)': row of \(row) elements is not a whole number of \(block)-element blocks"
-    case .misalignedOffset(let tensor, let offset, let alignment):
-      return "tensor '\(tensor)': data offset \(offset) is not a multiple of the alignment \(alignment)"
-    case .dataPastEnd(let tensor, let end, let fileSize):
-      return "tensor '\(tensor)': data ends at byte \(end), past the end of the file (\(fileSize) bytes)"
+    case .invalidDimensionCount(_, let count): return "has \(count) dimensions (1 to 4 allowed)"
+    case .invalidDimension(_, let value): return "has dimension \(value)"
+    case .elementCountOverflow(_): return "element count overflows 64 bits"
+    case .partialBlock(_, let row, let block):
+      return "row of \(row) elements is not a whole number of \(block)-element blocks"
+    case .misalignedOffset(_, let offset, let alignment):
+      return "data offset \(offset) is not a multiple of the alignment \(alignment)"
+    case .dataPastEnd(_, let end, let fileSize):
+      return "data ends at byte \(end), past the end of the file (\(fileSize) bytes)"
     }
   }
 }

@@ -23,20 +23,32 @@ public enum GGUFReader {
   /// Parses the header of a whole GGUF file held in `bytes`. Arrays keep at most `arrayItems`
   /// items (pass `Int.max` to materialize them all).
   public static func parse(_ bytes: UnsafeRawBufferPointer, arrayItems: Int = previewItems) throws(CheckpointError) -> GGUFFile {
-    var parser = Parser(reader: ByteReader(bytes), arrayItems: arrayItems)
+    var problems = Problems()
+    return try parse(bytes, arrayItems: arrayItems, problems: &problems)
+  }
+
+  /// Like `parse`, sending faults that do not stop the reading (a tensor's alignment, its
+  /// dimensions or type, its data past the end) to `problems`.
+  public static func parse(
+    _ bytes: UnsafeRawBufferPointer, arrayItems: Int = previewItems, problems: inout Problems
+  ) throws(CheckpointError) -> GGUFFile {
+    var parser = Parser(reader: ByteReader(bytes), arrayItems: arrayItems, problems: problems)
+    defer { problems = parser.problems }
     return try parser.parse(fileSize: UInt64(bytes.count))
   }
 
   struct Parser {
     var reader: ByteReader
     let arrayItems: Int
+    var problems: Problems
     var version: UInt32 = 3
     /// Version 1 stored counts, string lengths and dimensions as 32 bits; later versions as 64.
     var wide: Bool { version >= 2 }
 
-    init(reader: ByteReader, arrayItems: Int) {
+    init(reader: ByteReader, arrayItems: Int, problems: Problems) {
       self.reader = reader
       self.arrayItems = arrayItems
+      self.problems = problems
     }
 
     func fail(_ fault: GGUFFault, at offset: Int, _ field: String) -> CheckpointError {
@@ -81,7 +93,7 @@ public enum GGUFReader {
         let value = try value(type: type, typeOffset: typeOffset, key: key, depth: 0)
         metadata.append(MetadataEntry(key: key, value: value))
       }
-      let alignment = try alignment(of: metadata)
+      let alignment = try checkedAlignment(of: metadata)
 
       var tensors: [GGUFTensor] = []
       tensors.reserveCapacity(Int(tensorCount))
@@ -89,7 +101,8 @@ public enum GGUFReader {
       for _ in 0..<tensorCount {
         let tensor = try tensorInfo(alignment: alignment)
         guard names.insert(tensor.name).inserted else {
-          throw fail(.duplicateTensor(tensor.name), at: Int(tensor.infoOffset), "tensor name")
+          try problems.report(fail(.duplicateTensor(tensor.name), at: Int(tensor.infoOffset), "tensor name"))
+          continue
         }
         tensors.append(tensor)
       }
@@ -100,15 +113,20 @@ public enum GGUFReader {
       var dataEnd: UInt64 = 0
       for tensor in tensors {
         guard let bytes = tensor.bytes else {
-          warnings.append("tensor '\(tensor.name)' has unknown ggml type \(tensor.typeID): its size is unknown")
+          // A known type without a size was refused (and reported) in tensorInfo.
+          if tensor.type == nil {
+            warnings.append("tensor '\(tensor.name)' has unknown ggml type \(tensor.typeID): its size is unknown")
+          }
           continue
         }
         let (end, o1) = tensor.offset.addingReportingOverflow(bytes)
         let (absoluteEnd, o2) = end.addingReportingOverflow(dataStart)
         guard !o1, !o2, absoluteEnd <= fileSize else {
-          throw fail(
-            .dataPastEnd(tensor: tensor.name, end: (o1 || o2) ? UInt64.max : absoluteEnd, fileSize: fileSize),
-            at: Int(tensor.infoOffset), "tensor '\(tensor.name)' offset")
+          try problems.report(
+            fail(
+              .dataPastEnd(tensor: tensor.name, end: (o1 || o2) ? UInt64.max : absoluteEnd, fileSize: fileSize),
+              at: Int(tensor.infoOffset), "tensor '\(tensor.name)' offset"))
+          continue
         }
         dataEnd = max(dataEnd, end)
       }
@@ -213,16 +231,19 @@ public enum GGUFReader {
       return MetadataArray(elementType: GGUFReader.typeNames[Int(elementType)], count: n, items: items)
     }
 
-    /// `general.alignment` must be a uint32 power of two; absent means 32.
-    func alignment(of metadata: [MetadataEntry]) throws(CheckpointError) -> UInt64 {
+    /// `general.alignment` must be a uint32 power of two; absent (or reported bad) means 32.
+    mutating func checkedAlignment(of metadata: [MetadataEntry]) throws(CheckpointError) -> UInt64 {
       guard let value = metadata["general.alignment"] else { return 32 }
+      func bad(_ why: String) -> CheckpointError {
+        CheckpointError(offset: nil, field: "general.alignment", fault: .gguf(.invalidAlignment(why)))
+      }
       guard case .unsigned(let alignment, "uint32") = value else {
-        throw CheckpointError(
-          offset: nil, field: "general.alignment", fault: .gguf(.invalidAlignment("has type \(value.typeName), not uint32")))
+        try problems.report(bad("has type \(value.typeName), not uint32"))
+        return 32
       }
       guard alignment > 0, alignment & (alignment - 1) == 0 else {
-        throw CheckpointError(
-          offset: nil, field: "general.alignment", fault: .gguf(.invalidAlignment("\(alignment) is not a power of two")))
+        try problems.report(bad("\(alignment) is not a power of two"))
+        return 32
       }
       return alignment
     }
@@ -239,37 +260,51 @@ public enum GGUFReader {
       var dims: [UInt64] = []
       dims.reserveCapacity(Int(nDims))
       var elements: UInt64 = 1
+      // Set when a dimension was refused: the tensor is listed with no size.
+      var sizeless = false
       for _ in 0..<nDims {
         let at = reader.offset
         let dim = try count("\(field) dimension")
+        dims.append(dim)
+        if sizeless { continue }
         guard dim > 0, dim <= UInt64(Int64.max) else {
-          throw fail(.invalidDimension(tensor: name, value: dim), at: at, "\(field) dimension")
+          try problems.report(fail(.invalidDimension(tensor: name, value: dim), at: at, "\(field) dimension"))
+          sizeless = true
+          continue
         }
         let (product, overflow) = elements.multipliedReportingOverflow(by: dim)
         guard !overflow, product <= UInt64(Int64.max) else {
-          throw fail(.elementCountOverflow(tensor: name), at: at, "\(field) dimension")
+          try problems.report(fail(.elementCountOverflow(tensor: name), at: at, "\(field) dimension"))
+          sizeless = true
+          continue
         }
         elements = product
-        dims.append(dim)
       }
+      if sizeless { elements = 0 }
       let typeOffset = reader.offset
       let typeID = try reader.u32("\(field) type")
       let offsetAt = reader.offset
       let offset = try reader.u64("\(field) offset")
-      guard offset % alignment == 0 else {
-        throw fail(.misalignedOffset(tensor: name, offset: offset, alignment: alignment), at: offsetAt, "\(field) offset")
+      if offset % alignment != 0 {
+        try problems.report(
+          fail(.misalignedOffset(tensor: name, offset: offset, alignment: alignment), at: offsetAt, "\(field) offset"))
       }
       let type = GGMLType.type(id: typeID)
       var bytes: UInt64?
-      if let type {
-        guard dims[0] % type.blockElements == 0 else {
-          throw fail(
-            .partialBlock(tensor: name, rowElements: dims[0], blockElements: type.blockElements), at: typeOffset,
-            "\(field) type")
+      if let type, !sizeless {
+        if dims[0] % type.blockElements != 0 {
+          try problems.report(
+            fail(
+              .partialBlock(tensor: name, rowElements: dims[0], blockElements: type.blockElements), at: typeOffset,
+              "\(field) type"))
+        } else {
+          let (size, overflow) = (elements / type.blockElements).multipliedReportingOverflow(by: type.blockBytes)
+          if overflow {
+            try problems.report(fail(.elementCountOverflow(tensor: name), at: typeOffset, "\(field) type"))
+          } else {
+            bytes = size
+          }
         }
-        let (size, overflow) = (elements / type.blockElements).multipliedReportingOverflow(by: type.blockBytes)
-        guard !overflow else { throw fail(.elementCountOverflow(tensor: name), at: typeOffset, "\(field) type") }
-        bytes = size
       }
       return GGUFTensor(
         name: name, dims: dims, typeID: typeID, type: type, elements: elements, bytes: bytes, offset: offset,

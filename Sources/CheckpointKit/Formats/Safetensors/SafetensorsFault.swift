@@ -44,19 +44,19 @@ public enum SafetensorsFault: Equatable, Sendable, CustomStringConvertible {
     case .invalidJSON(let why): return "invalid JSON: \(why)"
     case .nestingTooDeep(let limit): return "JSON nested deeper than \(limit) levels"
     case .duplicateKey(let key): return "duplicate key '\(key)'"
-    case .missingField(let tensor, let field): return "tensor '\(tensor)' has no '\(field)'"
+    case .missingField(_, let field): return "has no '\(field)'"
     case .invalidNumber(let why): return why
-    case .invalidField(let tensor, let why): return "tensor '\(tensor)': \(why)"
+    case .invalidField(_, let why): return "\(why)"
     case .metadataNotStrings(let key): return "__metadata__ value of '\(key)' is not a string"
-    case .elementCountOverflow(let tensor): return "tensor '\(tensor)': shape x bit width overflows 64 bits"
-    case .offsetsReversed(let tensor, let begin, let end):
-      return "tensor '\(tensor)': data_offsets end \(end) is before begin \(begin)"
-    case .notContiguous(let tensor, let begin, let expected):
+    case .elementCountOverflow(_): return "shape x bit width overflows 64 bits"
+    case .offsetsReversed(_, let begin, let end):
+      return "data_offsets end \(end) is before begin \(begin)"
+    case .notContiguous(_, let begin, let expected):
       let kind = begin > expected ? "a hole" : "an overlap"
-      return "tensor '\(tensor)' starts at data offset \(begin), expected \(expected) (\(kind))"
-    case .misalignedBits(let tensor, let bits): return "tensor '\(tensor)': \(bits) bits do not fill whole bytes"
-    case .sizeMismatch(let tensor, let expected, let span):
-      return "tensor '\(tensor)': shape and dtype need \(expected) bytes but data_offsets span \(span)"
+      return "starts at data offset \(begin), expected \(expected) (\(kind))"
+    case .misalignedBits(_, let bits): return "\(bits) bits do not fill whole bytes"
+    case .sizeMismatch(_, let expected, let span):
+      return "shape and dtype need \(expected) bytes but data_offsets span \(span)"
     case .dataSizeMismatch(let expected, let actual):
       return "tensor data ends at byte \(expected) but the file has \(actual) bytes"
     }

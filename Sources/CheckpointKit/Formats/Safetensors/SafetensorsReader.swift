@@ -18,6 +18,12 @@ public enum SafetensorsReader {
 
   /// Reads the header of a whole safetensors file held in `bytes`.
   public static func parse(_ bytes: UnsafeRawBufferPointer) throws(CheckpointError) -> SafetensorsHeader {
+    var problems = Problems()
+    return try parse(bytes, problems: &problems)
+  }
+
+  /// Like `parse`, sending layout faults (which do not stop the reading) to `problems`.
+  public static func parse(_ bytes: UnsafeRawBufferPointer, problems: inout Problems) throws(CheckpointError) -> SafetensorsHeader {
     let fileSize = UInt64(bytes.count)
     guard fileSize >= 8 else {
       throw CheckpointError(offset: 0, field: "header length", fault: .safetensors(.fileTooSmall(size: fileSize)))
@@ -36,7 +42,7 @@ public enum SafetensorsReader {
       throw CheckpointError(offset: 8, field: "header", fault: .safetensors(.invalidUTF8))
     }
     var result = try scan(header, headerLength: length)
-    try validateLayout(&result, fileSize: fileSize)
+    try validateLayout(&result, fileSize: fileSize, problems: &problems)
     return result
   }
 
@@ -174,43 +180,41 @@ public enum SafetensorsReader {
   }
 
   /// Sorts tensors by offset and checks they tile the data section exactly, each spanning
-  /// elements x bits / 8 bytes.
-  static func validateLayout(_ header: inout SafetensorsHeader, fileSize: UInt64) throws(CheckpointError) {
+  /// elements x bits / 8 bytes. After a fault it reads on from the faulty tensor's end, so that
+  /// one hole is reported once and not as a fault of every tensor after it.
+  static func validateLayout(_ header: inout SafetensorsHeader, fileSize: UInt64, problems: inout Problems) throws(CheckpointError) {
     header.tensors.sort { ($0.begin, $0.end) < ($1.begin, $1.end) }
     var expected: UInt64 = 0
     for tensor in header.tensors {
       let field = "tensor '\(tensor.name)'"
       let at = header.dataStart &+ tensor.begin
+      func fault(_ f: SafetensorsFault, offset: UInt64? = at) -> CheckpointError {
+        CheckpointError(offset: offset, field: field, fault: .safetensors(f))
+      }
       guard tensor.end >= tensor.begin else {
-        throw CheckpointError(
-          offset: nil, field: field,
-          fault: .safetensors(.offsetsReversed(tensor: tensor.name, begin: tensor.begin, end: tensor.end)))
+        try problems.report(fault(.offsetsReversed(tensor: tensor.name, begin: tensor.begin, end: tensor.end), offset: nil))
+        continue
       }
-      guard tensor.begin == expected else {
-        throw CheckpointError(
-          offset: at, field: field,
-          fault: .safetensors(.notContiguous(tensor: tensor.name, begin: tensor.begin, expected: expected)))
+      if tensor.begin != expected {
+        try problems.report(fault(.notContiguous(tensor: tensor.name, begin: tensor.begin, expected: expected)))
       }
-      expected = tensor.end
+      expected = max(expected, tensor.end)
       guard let bits = tensor.bits else { continue }
       let (totalBits, overflow) = tensor.elements.multipliedReportingOverflow(by: UInt64(bits))
       if overflow {
-        throw CheckpointError(offset: at, field: field, fault: .safetensors(.elementCountOverflow(tensor: tensor.name)))
-      }
-      guard totalBits % 8 == 0 else {
-        throw CheckpointError(offset: at, field: field, fault: .safetensors(.misalignedBits(tensor: tensor.name, bits: totalBits)))
-      }
-      guard totalBits / 8 == tensor.end - tensor.begin else {
-        throw CheckpointError(
-          offset: at, field: field,
-          fault: .safetensors(.sizeMismatch(tensor: tensor.name, expected: totalBits / 8, span: tensor.end - tensor.begin)))
+        try problems.report(fault(.elementCountOverflow(tensor: tensor.name)))
+      } else if totalBits % 8 != 0 {
+        try problems.report(fault(.misalignedBits(tensor: tensor.name, bits: totalBits)))
+      } else if totalBits / 8 != tensor.end - tensor.begin {
+        try problems.report(fault(.sizeMismatch(tensor: tensor.name, expected: totalBits / 8, span: tensor.end - tensor.begin)))
       }
     }
     let (end, overflow) = header.dataStart.addingReportingOverflow(expected)
-    guard !overflow, end == fileSize else {
-      throw CheckpointError(
-        offset: header.dataStart, field: "data section",
-        fault: .safetensors(.dataSizeMismatch(expected: overflow ? UInt64.max : end, actual: fileSize)))
+    if overflow || end != fileSize {
+      try problems.report(
+        CheckpointError(
+          offset: header.dataStart, field: "data section",
+          fault: .safetensors(.dataSizeMismatch(expected: overflow ? UInt64.max : end, actual: fileSize))))
     }
   }
 }
