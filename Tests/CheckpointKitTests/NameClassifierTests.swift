@@ -4,7 +4,7 @@ import Testing
 /// The classifier over the name families of the tools people use.
 @Suite struct NameClassifierTests {
   func check(_ cases: [(String, Component)], file: String = #filePath, line: Int = #line) {
-    let classifier = NameClassifier()
+    var classifier = NameClassifier()
     for (name, expected) in cases {
       let got = classifier.classify(name, dtype: "F32").component
       #expect(got == expected, "\(name)", sourceLocation: SourceLocation(fileID: #fileID, filePath: file, line: line, column: 1))
@@ -109,7 +109,7 @@ import Testing
 
   @Test func roles() {
     let names: Set<String> = ["core.block.pw.weight.qweight", "core.block.pw.weight.scale", "core.scale.to_gb.weight"]
-    let c = NameClassifier(names: names)
+    var c = NameClassifier(names: names)
     #expect(c.classify("embeddings.position_ids", dtype: "I64").role == .buffer)
     #expect(c.classify("h.3.attn.bias", dtype: "U8").role == .buffer)
     #expect(c.classify("h.3.attn.c_attn.bias", dtype: "F32").role == .parameter)
@@ -130,12 +130,16 @@ import Testing
   }
 
   @Test func layers() {
-    let c = NameClassifier()
+    var c = NameClassifier()
     #expect(c.classify("model.layers.12.mlp.up_proj.weight", dtype: "F32").layer == 12)
     #expect(c.classify("h.7.attn.c_attn.weight", dtype: "F32").layer == 7)
     #expect(c.classify("blk.29.ffn_up.weight", dtype: "F32").layer == 29)
     #expect(c.classify("encoder.layer.5.output.dense.weight", dtype: "F32").layer == 5)
     #expect(c.classify("model.embed_tokens.weight", dtype: "F32").layer == nil)
+    #expect(c.classify("model.decoder_layers.3.fc1.weight", dtype: "F32").layer == 3)
+    #expect(c.classify("Model.Layers.4.mlp.weight", dtype: "F32").layer == 4)
+    #expect(c.classify("layers.1234567890.mlp.weight", dtype: "F32").layer == nil)
+    #expect(c.classify("layers.", dtype: "F32").layer == nil)
     #expect(c.classify("head.decoder_ffns.0.up.weight", dtype: "F32").layer == nil)
   }
 }

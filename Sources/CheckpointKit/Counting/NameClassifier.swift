@@ -5,6 +5,9 @@
 public struct NameClassifier: Sendable {
   /// Every tensor name in the checkpoint, so a `.scale` can be told apart by its siblings.
   let names: Set<String>
+  /// Component and role by name template (lower-cased, digit runs as `#`). A 100,000-tensor MoE
+  /// has a few dozen templates, so the segment rules run a few dozen times, not 100,000.
+  private var cache: [String: (Component, Role)] = [:]
 
   public init(names: Set<String> = []) {
     self.names = names
@@ -16,11 +19,44 @@ public struct NameClassifier: Sendable {
     public var layer: Int?
   }
 
-  public func classify(_ name: String, dtype: String) -> Classification {
-    let segments = name.lowercased().split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-    return Classification(
-      component: NameClassifier.component(segments), role: role(name, segments, dtype: dtype),
-      layer: NameClassifier.layer(segments))
+  public mutating func classify(_ name: String, dtype: String) -> Classification {
+    let template = NameClassifier.template(name)
+    let (component, baseRole): (Component, Role)
+    if let hit = cache[template] {
+      (component, baseRole) = hit
+    } else {
+      // No rule below depends on the value of a digit run, only on where runs are: any name of
+      // this template classifies the same.
+      let segments = name.lowercased().split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+      (component, baseRole) = (NameClassifier.component(segments), NameClassifier.baseRole(segments))
+      cache[template] = (component, baseRole)
+    }
+    return Classification(component: component, role: role(name, baseRole, dtype: dtype), layer: NameClassifier.layer(name))
+  }
+
+  /// The name lower-cased with every run of digits replaced by `#`: `blk.#.attn_q.weight`.
+  static func template(_ name: String) -> String {
+    var name = name
+    return name.withUTF8 { source in
+      String(unsafeUninitializedCapacity: source.count) { out in
+        var count = 0
+        var inDigits = false
+        for byte in source {
+          if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+            if !inDigits {
+              out[count] = UInt8(ascii: "#")
+              count += 1
+            }
+            inDigits = true
+          } else {
+            inDigits = false
+            out[count] = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
+            count += 1
+          }
+        }
+        return count
+      }
+    }
   }
 
   // MARK: Role
@@ -35,27 +71,31 @@ public struct NameClassifier: Sendable {
     "weight_g_idx", "weight_global_scale", "input_global_scale", "k_scale", "v_scale", "weight_format",
   ]
 
-  func role(_ name: String, _ segments: [String], dtype: String) -> Role {
-    // E8M0 holds only exponents: in practice always the shared scales of MX formats.
-    if dtype == "F8_E8M0" { return .quantAux }
+  /// The role a name's segments give, before the rules that need the dtype or the siblings.
+  static func baseRole(_ segments: [String]) -> Role {
     guard let last = segments.last else { return .parameter }
     let previous = segments.count >= 2 ? segments[segments.count - 2] : ""
-    if NameClassifier.bufferNames.contains(last) || segments.first == "rope_freqs" { return .buffer }
+    if bufferNames.contains(last) || segments.first == "rope_freqs" { return .buffer }
     // GPT-2 stores its causal mask as `h.N.attn.bias` (the projections are `attn.c_attn.bias`).
-    if last == "bias" && previous == "attn" && segments.count >= 3 && segments[segments.count - 3].allSatisfy(\.isNumber) {
+    if last == "bias" && previous == "attn" && segments.count >= 3 && segments[segments.count - 3].allSatisfy(\.isASCIIDigit) {
       return .buffer
     }
-    if NameClassifier.quantAuxNames.contains(last) || last.contains("quant_state") || last.hasSuffix("_scales") {
+    if quantAuxNames.contains(last) || last.contains("quant_state") || last.hasSuffix("_scales") {
       return .quantAux
     }
+    return .parameter
+  }
+
+  func role(_ name: String, _ base: Role, dtype: String) -> Role {
+    // E8M0 holds only exponents: in practice always the shared scales of MX formats.
+    if dtype == "F8_E8M0" { return .quantAux }
+    guard base == .parameter, name.hasSuffix(".scale") else { return base }
     // `X.weight.scale` beside `X.weight.qweight` is a per-channel scale; `core.scale.to_gb` is a module.
-    if last == "scale" {
-      let stem = String(name.dropLast(".scale".count))
-      if previous == "weight" || previous == "qweight" || names.contains(stem + ".qweight")
-        || names.contains(stem + ".weight_packed")
-      {
-        return .quantAux
-      }
+    let stem = String(name.dropLast(".scale".count))
+    if stem.hasSuffix(".weight") || stem.hasSuffix(".qweight") || names.contains(stem + ".qweight")
+      || names.contains(stem + ".weight_packed")
+    {
+      return .quantAux
     }
     return .parameter
   }
@@ -64,14 +104,47 @@ public struct NameClassifier: Sendable {
 
   static let layerContainers: Set<String> = ["layers", "layer", "h", "blk", "blocks", "block", "decoder_layers"]
 
-  /// The block index following a container segment such as `layers` or `blk`.
-  static func layer(_ segments: [String]) -> Int? {
-    for i in 1..<max(segments.count, 1) where layerContainers.contains(segments[i - 1]) {
-      let segment = segments[i]
-      if !segment.isEmpty, segment.count <= 9, segment.allSatisfy(\.isASCIIDigit) { return Int(segment) }
+  /// The block index following a container segment such as `layers` or `blk`, read straight
+  /// from the name's bytes (this runs once per tensor).
+  static func layer(_ name: String) -> Int? {
+    var name = name
+    return name.withUTF8 { bytes -> Int? in
+      var previous = 0..<0
+      var start = 0
+      while start <= bytes.count {
+        var end = start
+        while end < bytes.count && bytes[end] != UInt8(ascii: ".") { end += 1 }
+        let count = end - start
+        if count > 0 && count <= 9 && isContainer(bytes, previous) {
+          var value = 0
+          var digits = true
+          for k in start..<end {
+            let byte = bytes[k]
+            guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else {
+              digits = false
+              break
+            }
+            value = value * 10 + Int(byte - UInt8(ascii: "0"))
+          }
+          if digits { return value }
+        }
+        previous = start..<end
+        start = end + 1
+      }
+      return nil
     }
-    return nil
   }
+
+  /// Whether `bytes[range]` is one of `layerContainers`, compared without building a String.
+  private static func isContainer(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+    guard !range.isEmpty, range.count <= 14 else { return false }
+    return layerContainerBytes.contains { word in
+      word.count == range.count
+        && zip(word, bytes[range]).allSatisfy { $0 == ($1 >= UInt8(ascii: "A") && $1 <= UInt8(ascii: "Z") ? $1 + 32 : $1) }
+    }
+  }
+
+  static let layerContainerBytes: [[UInt8]] = layerContainers.map { Array($0.utf8) }
 
   // MARK: Component
 
@@ -123,7 +196,7 @@ public struct NameClassifier: Sendable {
     if segments.contains("experts") || segments.contains(where: { $0.hasSuffix("_exps") }) { return .experts }
     if any(routerSegments) { return .router }
     if let gate = segments.firstIndex(of: "gate"), gate > 0, moeParents.contains(segments[gate - 1]) { return .router }
-    if any(normSegments) || segments.contains(where: { $0.contains("norm") }) { return .norm }
+    if any(normSegments) || segments.contains(where: { $0.utf8.count >= 4 && $0.contains("norm") }) { return .norm }
     if any(embeddingSegments) || (first == "shared" && segments.count == 2) { return .embedding }
     if headFirst.contains(first) || any(headAnywhere) { return .head }
     if any(attentionSegments) || segments.contains(where: { $0.hasPrefix("attn_") }) { return .attention }

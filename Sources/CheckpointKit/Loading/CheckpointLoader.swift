@@ -273,7 +273,7 @@ public enum CheckpointLoader {
 
   /// Assigns component, role and layer to every tensor, once all names are known.
   public static func classify(_ catalog: inout Catalog) {
-    let classifier = NameClassifier(names: Set(catalog.tensors.map(\.name)))
+    var classifier = NameClassifier(names: Set(catalog.tensors.map(\.name)))
     for k in catalog.tensors.indices {
       let c = classifier.classify(catalog.tensors[k].name, dtype: catalog.tensors[k].dtype)
       catalog.tensors[k].component = c.component
