@@ -13,8 +13,10 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
   ],
   targets: [
+    // The system libzstd, for reading .zst checkpoints by decompressing only their headers.
+    .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
     // Everything but argument parsing: readers, catalog, counting, reporting.
-    .target(name: "CheckpointKit"),
+    .target(name: "CheckpointKit", dependencies: ["CZstd"]),
     .executableTarget(
       name: "ckptinspect",
       dependencies: [

@@ -7,8 +7,10 @@ import CheckpointKit
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
   let bytes = UnsafeRawBufferPointer(start: start, count: count)
-  for name in ["fuzz.safetensors", "fuzz.gguf"] {
-    if var catalog = try? CheckpointLoader.catalog(ofFileBytes: bytes, path: name) {
+  // Strict reading, then reading on past every fault as `validate` does.
+  for (name, collect) in [("fuzz.safetensors", false), ("fuzz.gguf", false), ("fuzz.safetensors", true), ("fuzz.gguf", true)] {
+    let options = LoadOptions(collectProblems: collect)
+    if var catalog = try? CheckpointLoader.catalog(ofFileBytes: bytes, path: name, options: options) {
       CheckpointLoader.classify(&catalog)
       let summary = Counter.count(catalog)
       _ = TextReport.summary(catalog, summary)

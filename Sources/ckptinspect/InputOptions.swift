@@ -11,6 +11,9 @@ struct InputOptions: ParsableArguments {
   @Flag(help: "Write newline-delimited JSON: one compact object per input.")
   var ndjson = false
 
+  @Flag(help: "Decompress .zst files to their end: exact size and every frame checked (reads the whole file).")
+  var full = false
+
   func validate() throws {
     if paths.isEmpty { throw ValidationError("Name at least one checkpoint.") }
     if json && ndjson { throw ValidationError("Choose one of --json and --ndjson.") }

@@ -29,7 +29,7 @@ struct Metadata: ParsableCommand {
 
   func run() throws {
     var runner = Runner(options: inputs)
-    if all { runner.load = LoadOptions(arrayItems: Int.max) }
+    if all { runner.load.arrayItems = Int.max }
     try runner.run(
       text: { catalog in
         let found = try entries(catalog)

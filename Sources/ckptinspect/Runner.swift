@@ -20,7 +20,13 @@ enum Status {
 struct Runner {
   let options: InputOptions
   /// What to read for each input.
-  var load: LoadOptions = LoadOptions()
+  var load: LoadOptions
+
+  init(options: InputOptions, load: LoadOptions = LoadOptions()) {
+    self.options = options
+    self.load = load
+    self.load.full = options.full
+  }
 
   func run(text: (Catalog) throws -> String, json: (Catalog) throws -> JSONValue) throws {
     var status: Int32 = 0

@@ -20,7 +20,7 @@ struct Validate: ParsableCommand {
     var documents: [JSONValue] = []
     var allValid = true
     for path in inputs.paths {
-      let result = ValidationResult.validate(path)
+      let result = ValidationResult.validate(path, full: inputs.full)
       allValid = allValid && result.isValid
       if inputs.json || inputs.ndjson {
         let document = json(result)

@@ -44,5 +44,13 @@ import Testing
     } catch {
       Issue.record("\(entry.path): unexpected error type \(error)")
     }
+    // Reading on past each fault, as `validate` does, must report the same fault first and
+    // never trap on the values it has just reported as wrong.
+    let validation = ValidationResult.validate(path)
+    if entry.kind == "warning" {
+      #expect(validation.isValid, "\(entry.path): \(validation.problems)")
+    } else {
+      #expect(validation.problems.first?.fault.kind == entry.kind, "\(entry.path): \(validation.problems)")
+    }
   }
 }

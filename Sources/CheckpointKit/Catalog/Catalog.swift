@@ -11,19 +11,32 @@ public enum CheckpointFormat: String, Equatable, Sendable {
 /// One file read to build a catalog.
 public struct FileInfo: Equatable, Sendable {
   public var path: String
-  /// Size on disk.
-  public var bytes: UInt64
+  /// Size of the checkpoint file; for a compressed file, its decompressed size, nil when that is
+  /// not known without decompressing it all (see `--full`).
+  public var bytes: UInt64?
   /// Bytes of header and metadata before the tensor data (safetensors: 8 + JSON; GGUF: up to the
   /// end of the tensor infos).
   public var headerBytes: UInt64
   /// Where tensor data starts.
   public var dataStart: UInt64
+  /// `zstd` for a compressed file, nil otherwise.
+  public var compression: String?
+  /// Size on disk of a compressed file.
+  public var compressedBytes: UInt64?
+  /// Compressed bytes decompressed to read the header (the cost of reading it).
+  public var compressedBytesRead: UInt64?
 
-  public init(path: String, bytes: UInt64, headerBytes: UInt64, dataStart: UInt64) {
+  public init(
+    path: String, bytes: UInt64?, headerBytes: UInt64, dataStart: UInt64, compression: String? = nil,
+    compressedBytes: UInt64? = nil, compressedBytesRead: UInt64? = nil
+  ) {
     self.path = path
     self.bytes = bytes
     self.headerBytes = headerBytes
     self.dataStart = dataStart
+    self.compression = compression
+    self.compressedBytes = compressedBytes
+    self.compressedBytesRead = compressedBytesRead
   }
 }
 

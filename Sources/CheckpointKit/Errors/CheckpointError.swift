@@ -64,6 +64,11 @@ public enum Fault: Equatable, Sendable, CustomStringConvertible {
   case gguf(GGUFFault)
   /// A sharded checkpoint's index or its shards disagree.
   case index(IndexFault)
+  /// A zstd-compressed file could not be decompressed.
+  case zstd(ZstdFault)
+  /// Not a fault of the file: a reader working on a decompressed prefix needs the first N bytes.
+  /// The loader answers by decompressing more; it never reaches a user.
+  case needMoreBytes(UInt64)
 
   public var description: String {
     switch self {
@@ -74,6 +79,8 @@ public enum Fault: Equatable, Sendable, CustomStringConvertible {
     case .safetensors(let fault): return fault.description
     case .gguf(let fault): return fault.description
     case .index(let fault): return fault.description
+    case .zstd(let fault): return fault.description
+    case .needMoreBytes(let n): return "needs the first \(n) bytes of the decompressed stream"
     }
   }
 }

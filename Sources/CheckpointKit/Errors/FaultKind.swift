@@ -8,6 +8,8 @@ extension Fault {
     case .safetensors(let f): return "safetensors." + f.kind
     case .gguf(let f): return "gguf." + f.kind
     case .index(let f): return "index." + f.kind
+    case .zstd(let f): return "zstd." + f.kind
+    case .needMoreBytes: return "need_more_bytes"
     }
   }
 }

@@ -3,25 +3,27 @@
 /// `get…` would read without moving; the formats here only ever read forward, so all reads advance.
 struct ByteReader {
   let bytes: UnsafeRawBufferPointer
+  /// True when `bytes` is only the start of the file (a zstd stream decompressed so far): running
+  /// off its end then asks for more bytes instead of reporting a truncated file.
+  let isPrefix: Bool
   /// The next byte to read, counted from the start of `bytes`.
   private(set) var offset: Int
   /// GGUF files may be big-endian; the flag is set once the version field has told us.
   var bigEndian = false
 
-  init(_ bytes: UnsafeRawBufferPointer, offset: Int = 0) {
+  init(_ bytes: UnsafeRawBufferPointer, offset: Int = 0, isPrefix: Bool = false) {
     self.bytes = bytes
     self.offset = offset
+    self.isPrefix = isPrefix
   }
 
-  /// Bytes not yet read.
+  /// Bytes not yet read (of the prefix, when reading one).
   var remaining: Int { bytes.count - offset }
 
   /// Checks that `length` bytes remain and returns the offset where they start, moving past them.
   mutating func take(_ length: Int, field: @autoclosure () -> String) throws(CheckpointError) -> Int {
     guard length >= 0, length <= bytes.count, offset <= bytes.count &- length else {
-      throw CheckpointError(
-        offset: UInt64(offset), field: field(),
-        fault: .truncated(needed: UInt64(max(length, 0)), remaining: UInt64(remaining)))
+      throw outOfBytes(UInt64(max(length, 0)), field: field())
     }
     let start = offset
     offset = start + length
@@ -30,12 +32,17 @@ struct ByteReader {
 
   /// Like `take` for a length that arrived as a 64-bit value from the file.
   mutating func take(_ length: UInt64, field: @autoclosure () -> String) throws(CheckpointError) -> Int {
-    guard length <= UInt64(remaining) else {
-      throw CheckpointError(
-        offset: UInt64(offset), field: field(),
-        fault: .truncated(needed: length, remaining: UInt64(remaining)))
-    }
+    guard length <= UInt64(remaining) else { throw outOfBytes(length, field: field()) }
     return try take(Int(length), field: field())
+  }
+
+  /// The error for a read of `length` bytes past the end of what is here.
+  private func outOfBytes(_ length: UInt64, field: String) -> CheckpointError {
+    if isPrefix {
+      let (end, overflow) = UInt64(offset).addingReportingOverflow(length)
+      return CheckpointError(offset: UInt64(offset), field: field, fault: .needMoreBytes(overflow ? UInt64.max : end))
+    }
+    return CheckpointError(offset: UInt64(offset), field: field, fault: .truncated(needed: length, remaining: UInt64(remaining)))
   }
 
   mutating func integer<T: FixedWidthInteger>(_: T.Type, field: @autoclosure () -> String) throws(CheckpointError) -> T {

@@ -49,3 +49,10 @@ enum FileSystem {
     return String(path[..<slash])
   }
 }
+
+extension String {
+  /// The string with `suffix` replaced, or unchanged when it does not end with it.
+  func replacingSuffix(_ suffix: String, with replacement: String) -> String {
+    hasSuffix(suffix) ? String(dropLast(suffix.count)) + replacement : self
+  }
+}

@@ -11,9 +11,12 @@ public struct LoadOptions: Sendable {
   /// Collect every fault that does not stop the reading into `Catalog.problems` instead of
   /// throwing the first (for `validate`).
   public var collectProblems: Bool
-  public init(arrayItems: Int = GGUFReader.previewItems, collectProblems: Bool = false) {
+  /// Decompress compressed files to their end, to know their exact size and check every frame.
+  public var full: Bool
+  public init(arrayItems: Int = GGUFReader.previewItems, collectProblems: Bool = false, full: Bool = false) {
     self.arrayItems = arrayItems
     self.collectProblems = collectProblems
+    self.full = full
   }
 }
 
@@ -31,7 +34,7 @@ public enum CheckpointLoader {
       let name = FileSystem.baseName(path)
       if name.hasSuffix(".index.json") {
         catalog = try loadSharded(indexPath: path, userPath: path, options: options)
-      } else if let split = SplitName(name, suffix: ".gguf"), split.count > 1 {
+      } else if let split = SplitName(name, suffix: ".gguf") ?? SplitName(name, suffix: ".gguf.zst"), split.count > 1 {
         catalog = try loadSplitGGUF(directory: FileSystem.directoryName(path), split: split, userPath: path, options: options)
       } else {
         catalog = try loadFile(path, options: options)
@@ -41,7 +44,8 @@ public enum CheckpointLoader {
     return catalog
   }
 
-  /// Reads one safetensors or GGUF file, recognized by its first bytes rather than its name.
+  /// Reads one safetensors or GGUF file, plain or zstd-compressed, recognized by its first bytes
+  /// rather than its name.
   static func loadFile(_ path: String, options: LoadOptions, fileIndex: Int = 0) throws(CheckpointError) -> Catalog {
     let file = try MappedFile(path: path)
     do throws(CheckpointError) {
@@ -53,34 +57,142 @@ public enum CheckpointLoader {
     }
   }
 
-  /// Builds the catalog of one whole file already in memory. The name only breaks the tie when
-  /// the first bytes match neither format, so that a damaged `.gguf` gets a GGUF error.
-  public static func catalog(
-    ofFileBytes bytes: UnsafeRawBufferPointer, path: String, options: LoadOptions = LoadOptions(), fileIndex: Int = 0
-  ) throws(CheckpointError) -> Catalog {
-    var problems = Problems(collect: options.collectProblems)
-    if GGUFReader.looksLike(bytes) || (path.hasSuffix(".gguf") && !SafetensorsReader.looksLike(bytes)) {
-      let gguf = try GGUFReader.parse(bytes, arrayItems: options.arrayItems, problems: &problems)
-      var result = catalog(of: gguf, path: path, fileSize: UInt64(bytes.count), fileIndex: fileIndex)
-      result.problems = problems.list.map { $0.inFile(path) }
-      return result
+  /// A parsed header of either format, before it becomes a catalog.
+  enum ParsedFile {
+    case safetensors(SafetensorsHeader)
+    case gguf(GGUFFile)
+
+    var dataEnd: UInt64 {
+      switch self {
+      case .safetensors(let header): return header.dataEnd
+      case .gguf(let file): return file.dataEnd
+      }
     }
-    if SafetensorsReader.looksLike(bytes) || path.hasSuffix(".safetensors") {
-      let header = try SafetensorsReader.parse(bytes, problems: &problems)
-      var result = catalog(of: header, path: path, fileSize: UInt64(bytes.count), fileIndex: fileIndex)
-      result.problems = problems.list.map { $0.inFile(path) }
-      return result
+  }
+
+  /// Parses one file's bytes (all of them, or a decompressed prefix) as GGUF or safetensors.
+  /// The name only breaks the tie when the first bytes match neither format, so that a damaged
+  /// `.gguf` gets a GGUF error.
+  static func parse(
+    _ bytes: UnsafeRawBufferPointer, path: String, options: LoadOptions, isPrefix: Bool, problems: inout Problems
+  ) throws(CheckpointError) -> ParsedFile {
+    let name = path.hasSuffix(".zst") ? String(path.dropLast(4)) : path
+    if GGUFReader.looksLike(bytes) || (name.hasSuffix(".gguf") && !SafetensorsReader.looksLike(bytes)) {
+      return .gguf(try GGUFReader.parse(bytes, arrayItems: options.arrayItems, isPrefix: isPrefix, problems: &problems))
+    }
+    if SafetensorsReader.looksLike(bytes) || name.hasSuffix(".safetensors") {
+      return .safetensors(try SafetensorsReader.parse(bytes, isPrefix: isPrefix, problems: &problems))
+    }
+    if isPrefix && bytes.count < 64 {
+      // Too little decompressed yet to tell the format apart.
+      throw CheckpointError(offset: 0, field: "", fault: .needMoreBytes(64))
     }
     throw CheckpointError(
       offset: 0, field: "",
       fault: .unrecognizedFormat(bytes.count == 0 ? "the file is empty" : "no GGUF magic and no safetensors header"))
   }
 
-  static func catalog(of header: SafetensorsHeader, path: String, fileSize: UInt64, fileIndex: Int) -> Catalog {
+  /// Builds the catalog of one whole file already in memory, plain or zstd-compressed.
+  public static func catalog(
+    ofFileBytes bytes: UnsafeRawBufferPointer, path: String, options: LoadOptions = LoadOptions(), fileIndex: Int = 0
+  ) throws(CheckpointError) -> Catalog {
+    if ZstdStream.looksLike(bytes) {
+      return try catalog(ofCompressed: bytes, path: path, options: options, fileIndex: fileIndex)
+    }
+    var problems = Problems(collect: options.collectProblems)
+    let parsed = try parse(bytes, path: path, options: options, isPrefix: false, problems: &problems)
+    var result = catalog(of: parsed, path: path, fileSize: UInt64(bytes.count), fileIndex: fileIndex)
+    result.problems = problems.list.map { $0.inFile(path) }
+    return result
+  }
+
+  static func catalog(of parsed: ParsedFile, path: String, fileSize: UInt64?, fileIndex: Int) -> Catalog {
+    switch parsed {
+    case .safetensors(let header): return catalog(of: header, path: path, fileSize: fileSize, fileIndex: fileIndex)
+    case .gguf(let file): return catalog(of: file, path: path, fileSize: fileSize, fileIndex: fileIndex)
+    }
+  }
+
+  /// Reads a zstd-compressed file by decompressing only as much as the header needs: a first
+  /// guess of 64 KiB, doubled whenever the reader asks for more. Each attempt re-parses from the
+  /// start, so the total work stays within twice that of the final attempt.
+  /// Compressed files up to this size are decompressed to their end (unless that yields more
+  /// than `measureLimit` bytes), so that their size is known without `--full`.
+  static let measureBelow = 4 << 20
+  static let measureLimit: UInt64 = 256 << 20
+
+  static func catalog(
+    ofCompressed bytes: UnsafeRawBufferPointer, path: String, options: LoadOptions, fileIndex: Int
+  ) throws(CheckpointError) -> Catalog {
+    let stream = try ZstdStream(bytes, path: path)
+    var want = 1 << 16
+    var parsed: ParsedFile
+    var problems: Problems
+    while true {
+      try stream.fill(upTo: want)
+      problems = Problems(collect: options.collectProblems)
+      do throws(CheckpointError) {
+        parsed = try stream.withOutput { (bytes) throws(CheckpointError) -> ParsedFile in
+          try parse(bytes, path: path, options: options, isPrefix: !stream.finished, problems: &problems)
+        }
+        break
+      } catch {
+        guard case .needMoreBytes(let needed) = error.fault else { throw error }
+        let next = needed > UInt64(ZstdStream.maxPrefix) ? ZstdStream.maxPrefix + 1 : Int(needed)
+        want = max(next, want * 2)
+      }
+    }
+
+    // The decompressed size: exact when the stream ended within what was read or with --full;
+    // else the first frame's declared size when it reaches past the tensor data.
+    var size: UInt64? = stream.finished ? UInt64(stream.output.count) : nil
+    var warnings: [String] = []
+    let name = FileSystem.baseName(path)
+    if size == nil && options.full {
+      size = try stream.measure()
+    } else if size == nil && stream.compressedSize <= CheckpointLoader.measureBelow {
+      // A small file costs next to nothing to finish, and then nothing is left unchecked; the
+      // limit keeps a small file that inflates a thousandfold from costing more than that.
+      size = try stream.measure(limit: CheckpointLoader.measureLimit)
+    }
+    if size == nil {
+      if let declared = stream.firstFrameContentSize, declared >= parsed.dataEnd {
+        size = declared
+      } else if let declared = stream.firstFrameContentSize {
+        warnings.append(
+          "\(name): the first zstd frame holds \(declared) bytes, less than the tensor data's \(parsed.dataEnd): "
+            + "more frames follow, so the total size is unknown and was not checked (use --full)")
+      } else {
+        warnings.append(
+          "\(name): the zstd stream does not declare its size, so the tensor data's extent was not checked (use --full)")
+      }
+    }
+    if let size {
+      switch parsed {
+      case .safetensors(let header):
+        try SafetensorsReader.checkCoverage(dataStart: header.dataStart, dataEnd: header.dataEnd, fileSize: size, problems: &problems)
+      case .gguf(var gguf):
+        try GGUFReader.checkExtent(of: &gguf, fileSize: size, problems: &problems)
+        parsed = .gguf(gguf)
+      }
+    }
+    var result = catalog(of: parsed, path: path, fileSize: size, fileIndex: fileIndex)
+    result.files[0].compression = "zstd"
+    result.files[0].compressedBytes = UInt64(stream.compressedSize)
+    result.files[0].compressedBytesRead = UInt64(stream.compressedConsumed)
+    result.warnings += warnings
+    result.problems = problems.list.map { $0.inFile(path) }
+    return result
+  }
+
+  static func catalog(of header: SafetensorsHeader, path: String, fileSize: UInt64?, fileIndex: Int) -> Catalog {
     let tensors = header.tensors.map { t in
-      TensorRecord(
-        name: t.name, dtype: t.dtype, shape: t.shape, elements: t.elements, bytes: t.bits == nil ? nil : t.end - t.begin,
-        bitsPerElement: t.bits.map(Double.init), file: fileIndex, offset: header.dataStart + t.begin)
+      // When validating, faulty offsets are reported and still listed: no arithmetic on them may trap.
+      let (offset, overflow) = header.dataStart.addingReportingOverflow(t.begin)
+      return TensorRecord(
+        name: t.name, dtype: t.dtype, shape: t.shape, elements: t.elements,
+        bytes: t.bits == nil || t.end < t.begin ? nil : t.end - t.begin,
+        bitsPerElement: t.bits.map(Double.init), file: fileIndex, offset: overflow ? UInt64.max : offset)
     }
     let info = FileInfo(path: path, bytes: fileSize, headerBytes: header.dataStart, dataStart: header.dataStart)
     return Catalog(
@@ -89,11 +201,12 @@ public enum CheckpointLoader {
       warnings: header.warnings.map { "\(FileSystem.baseName(path)): \($0)" })
   }
 
-  static func catalog(of gguf: GGUFFile, path: String, fileSize: UInt64, fileIndex: Int) -> Catalog {
+  static func catalog(of gguf: GGUFFile, path: String, fileSize: UInt64?, fileIndex: Int) -> Catalog {
     let tensors = gguf.tensors.map { t in
-      TensorRecord(
+      let (offset, overflow) = gguf.dataStart.addingReportingOverflow(t.offset)
+      return TensorRecord(
         name: t.name, dtype: t.typeName, shape: t.shape, storedShape: t.dims, elements: t.elements, bytes: t.bytes,
-        bitsPerElement: t.type?.bitsPerElement, file: fileIndex, offset: gguf.dataStart + t.offset)
+        bitsPerElement: t.type?.bitsPerElement, file: fileIndex, offset: overflow ? UInt64.max : offset)
     }
     let info = FileInfo(path: path, bytes: fileSize, headerBytes: gguf.headerBytes, dataStart: gguf.dataStart)
     return Catalog(
@@ -115,8 +228,8 @@ public enum CheckpointLoader {
       }
       return try loadSharded(indexPath: FileSystem.join(path, chosen), userPath: path, options: options)
     }
-    let safetensors = names.filter { $0.hasSuffix(".safetensors") }
-    let ggufs = names.filter { $0.hasSuffix(".gguf") }
+    let safetensors = names.filter { $0.hasSuffix(".safetensors") || $0.hasSuffix(".safetensors.zst") }
+    let ggufs = names.filter { $0.hasSuffix(".gguf") || $0.hasSuffix(".gguf.zst") }
     if safetensors.count == 1 && ggufs.isEmpty {
       var catalog = try loadFile(FileSystem.join(path, safetensors[0]), options: options)
       catalog.path = path
@@ -127,8 +240,8 @@ public enum CheckpointLoader {
       catalog.path = path
       return catalog
     }
-    if safetensors.isEmpty, let first = ggufs.first, let split = SplitName(first, suffix: ".gguf"),
-      ggufs.allSatisfy({ SplitName($0, suffix: ".gguf").map { $0.prefix == split.prefix && $0.count == split.count } ?? false })
+    if safetensors.isEmpty, let first = ggufs.first, let split = splitName(first),
+      ggufs.allSatisfy({ splitName($0).map { $0.prefix == split.prefix && $0.count == split.count } ?? false })
     {
       return try loadSplitGGUF(directory: path, split: split, userPath: path, options: options)
     }
@@ -137,6 +250,19 @@ public enum CheckpointLoader {
     }
     let all = (safetensors + ggufs).joined(separator: ", ")
     throw ambiguous(path, "holds several checkpoints and no index (\(all)): name one")
+  }
+
+  /// A split GGUF part's name, compressed or not.
+  static func splitName(_ name: String) -> SplitName? {
+    SplitName(name, suffix: ".gguf") ?? SplitName(name, suffix: ".gguf.zst")
+  }
+
+  /// `directory/name`, or `directory/name.zst` when only the compressed file is there.
+  static func existing(_ directory: String, _ name: String) -> String? {
+    let plain = FileSystem.join(directory, name)
+    if FileSystem.kind(of: plain) == .file { return plain }
+    let compressed = plain + ".zst"
+    return FileSystem.kind(of: compressed) == .file ? compressed : nil
   }
 
   private static func ambiguous(_ path: String, _ why: String) -> CheckpointError {
@@ -173,8 +299,7 @@ public enum CheckpointLoader {
         try problems.report(indexFault(.shardEscapes(shard)))
         continue
       }
-      let shardPath = FileSystem.join(directory, shard)
-      guard FileSystem.kind(of: shardPath) == .file else {
+      guard let shardPath = existing(directory, shard) else {
         try problems.report(indexFault(.missingShard(shard)))
         continue
       }
@@ -216,9 +341,13 @@ public enum CheckpointLoader {
     var problems = Problems(collect: options.collectProblems)
     // Every part must be there before any is read: a missing part is the likelier fault.
     var present: [Int] = []
+    // Parts may be compressed or not, each on its own.
+    let plain = SplitName(split.name(ofPart: 1).replacingSuffix(".gguf.zst", with: ".gguf"), suffix: ".gguf") ?? split
+    var paths: [Int: String] = [:]
     for n in 1...split.count {
-      if FileSystem.kind(of: FileSystem.join(directory, split.name(ofPart: n))) == .file {
+      if let path = existing(directory, plain.name(ofPart: n)) {
         present.append(n)
+        paths[n] = path
       } else {
         try problems.report(
           CheckpointError(
@@ -229,7 +358,7 @@ public enum CheckpointLoader {
     var merged: Catalog?
     var seen = Set<String>()
     for n in present {
-      let partPath = FileSystem.join(directory, split.name(ofPart: n))
+      let partPath = paths[n]!
       let part = try loadFile(partPath, options: options, fileIndex: merged?.files.count ?? 0)
       guard part.format == .gguf else {
         throw CheckpointError(file: partPath, offset: 0, field: "", fault: .unrecognizedFormat("a split GGUF part is not GGUF"))

@@ -9,9 +9,9 @@ public struct ValidationResult: Sendable {
 
   /// Reads `path` collecting problems. A fault that stops the reading (a truncated header,
   /// broken JSON) is the last problem listed.
-  public static func validate(_ path: String) -> ValidationResult {
+  public static func validate(_ path: String, full: Bool = false) -> ValidationResult {
     do {
-      let catalog = try CheckpointLoader.load(path, options: LoadOptions(collectProblems: true))
+      let catalog = try CheckpointLoader.load(path, options: LoadOptions(collectProblems: true, full: full))
       return ValidationResult(path: path, catalog: catalog, problems: catalog.problems)
     } catch {
       return ValidationResult(path: path, catalog: nil, problems: [error])

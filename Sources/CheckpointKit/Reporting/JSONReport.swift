@@ -123,8 +123,11 @@ public enum JSONReport {
 
   static func file(_ info: FileInfo) -> JSONValue {
     .object([
-      ("path", .string(info.path)), ("bytes", .unsigned(info.bytes)), ("header_bytes", .unsigned(info.headerBytes)),
-      ("data_offset", .unsigned(info.dataStart)),
+      ("path", .string(info.path)), ("bytes", info.bytes.map(JSONValue.unsigned) ?? .null),
+      ("header_bytes", .unsigned(info.headerBytes)), ("data_offset", .unsigned(info.dataStart)),
+      ("compression", .optional(info.compression)),
+      ("compressed_bytes", info.compressedBytes.map(JSONValue.unsigned) ?? .null),
+      ("compressed_bytes_read", info.compressedBytesRead.map(JSONValue.unsigned) ?? .null),
     ])
   }
 

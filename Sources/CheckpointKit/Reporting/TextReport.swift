@@ -19,10 +19,7 @@ public enum TextReport {
     facts.indent = 2
     facts.gap = 3
     facts.add(["format", formatLine(catalog)])
-    let fileBytes = catalog.files.reduce(0) { $0 + $1.bytes }
-    let headerBytes = catalog.files.reduce(0) { $0 + $1.headerBytes }
-    let fileWord = catalog.files.count == 1 ? "" : " in \(catalog.files.count) files"
-    facts.add(["size", "\(Units.bytes(fileBytes))\(fileWord) (header \(Units.bytes(headerBytes)))"])
+    facts.add(["size", sizeLine(catalog.files)])
     if let name = catalog.metadata["general.name"]?.string { facts.add(["name", name]) }
     facts.add(["tensors", Units.grouped(UInt64(totals.tensors))])
     facts.add(["parameters", "\(Units.count(totals.parameters)) (\(Units.grouped(totals.parameters)))"])
@@ -56,6 +53,22 @@ public enum TextReport {
     }
     // Warnings are not part of the text: the command line writes them to standard error.
     return out.joined(separator: "\n")
+  }
+
+  /// `98.4 MB (header 1.79 MB)`, or for compressed files
+  /// `98.4 MB, 61.2 MB as zstd (header 1.79 MB, 1.2 MB of zstd read)`.
+  static func sizeLine(_ files: [FileInfo]) -> String {
+    let headerBytes = files.reduce(0) { $0 + $1.headerBytes }
+    let known = files.allSatisfy { $0.bytes != nil }
+    var line = known ? Units.bytes(files.reduce(0) { $0 + ($1.bytes ?? 0) }) : "uncompressed size unknown"
+    if files.count > 1 { line += " in \(files.count) files" }
+    let compressed = files.filter { $0.compression != nil }
+    guard !compressed.isEmpty else { return line + " (header \(Units.bytes(headerBytes)))" }
+    let onDisk = compressed.reduce(0) { $0 + ($1.compressedBytes ?? 0) }
+    let read = compressed.reduce(0) { $0 + ($1.compressedBytesRead ?? 0) }
+    let some = compressed.count == files.count ? "" : " (\(compressed.count) of \(files.count) files)"
+    line += ", \(Units.bytes(onDisk)) as zstd\(some)"
+    return line + " (header \(Units.bytes(headerBytes)), \(Units.bytes(read)) of zstd read)"
   }
 
   static func componentTable(_ summary: CountSummary, exact: Bool) -> String {

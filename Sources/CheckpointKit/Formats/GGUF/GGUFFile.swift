@@ -33,4 +33,20 @@ public struct GGUFFile: Equatable, Sendable {
   /// Start of the data section: `headerBytes` rounded up to the alignment.
   public var dataStart: UInt64
   public var warnings: [String]
+  /// Where the last tensor's data ends (absolute), or `dataStart` without tensors.
+  public var dataEnd: UInt64 = 0
+
+  public init(
+    version: UInt32, bigEndian: Bool, metadata: [MetadataEntry], tensors: [GGUFTensor], alignment: UInt64,
+    headerBytes: UInt64, dataStart: UInt64, warnings: [String]
+  ) {
+    self.version = version
+    self.bigEndian = bigEndian
+    self.metadata = metadata
+    self.tensors = tensors
+    self.alignment = alignment
+    self.headerBytes = headerBytes
+    self.dataStart = dataStart
+    self.warnings = warnings
+  }
 }

@@ -29,12 +29,44 @@ public enum GGUFReader {
 
   /// Like `parse`, sending faults that do not stop the reading (a tensor's alignment, its
   /// dimensions or type, its data past the end) to `problems`.
+  /// With `isPrefix`, `bytes` is only the start of the file (a zstd stream decompressed so far):
+  /// reading past it throws `.needMoreBytes`, and checks against the file's size are skipped
+  /// (the caller makes them once the size is known).
   public static func parse(
-    _ bytes: UnsafeRawBufferPointer, arrayItems: Int = previewItems, problems: inout Problems
+    _ bytes: UnsafeRawBufferPointer, arrayItems: Int = previewItems, isPrefix: Bool = false, problems: inout Problems
   ) throws(CheckpointError) -> GGUFFile {
-    var parser = Parser(reader: ByteReader(bytes), arrayItems: arrayItems, problems: problems)
+    var parser = Parser(reader: ByteReader(bytes, isPrefix: isPrefix), arrayItems: arrayItems, problems: problems)
     defer { problems = parser.problems }
-    return try parser.parse(fileSize: UInt64(bytes.count))
+    return try parser.parse(fileSize: isPrefix ? nil : UInt64(bytes.count))
+  }
+
+  /// Every tensor's data must lie inside the file; bytes after the last one (beyond alignment
+  /// padding) are worth a warning. Separate from parsing because for a compressed file the size is
+  /// only known later.
+  static func checkExtent(
+    of ends: [(name: String, infoOffset: UInt64, end: UInt64)], file: inout GGUFFile, fileSize: UInt64,
+    problems: inout Problems
+  ) throws(CheckpointError) {
+    for tensor in ends where tensor.end > fileSize {
+      try problems.report(
+        CheckpointError(
+          offset: tensor.infoOffset, field: "tensor '\(tensor.name)' offset",
+          fault: .gguf(.dataPastEnd(tensor: tensor.name, end: tensor.end, fileSize: fileSize))))
+    }
+    guard !ends.isEmpty else { return }
+    let lastEnd = ends.map(\.end).filter { $0 <= fileSize }.max() ?? file.dataStart
+    let padded = (lastEnd - file.dataStart + file.alignment - 1) / file.alignment * file.alignment + file.dataStart
+    if fileSize > padded {
+      file.warnings.append("\(fileSize - padded) bytes after the last tensor's data")
+    }
+  }
+
+  /// The extent check for a file whose size became known after parsing (a compressed file).
+  public static func checkExtent(of file: inout GGUFFile, fileSize: UInt64, problems: inout Problems) throws(CheckpointError) {
+    let ends = file.tensors.compactMap { t in
+      t.bytes.map { (name: t.name, infoOffset: t.infoOffset, end: file.dataStart &+ t.offset &+ $0) }
+    }
+    try checkExtent(of: ends, file: &file, fileSize: fileSize, problems: &problems)
   }
 
   struct Parser {
@@ -55,7 +87,7 @@ public enum GGUFReader {
       CheckpointError(offset: UInt64(offset), field: field, fault: .gguf(fault))
     }
 
-    mutating func parse(fileSize: UInt64) throws(CheckpointError) -> GGUFFile {
+    mutating func parse(fileSize: UInt64?) throws(CheckpointError) -> GGUFFile {
       let magic = try reader.u32("magic")
       guard magic == UInt32(littleEndian: 0x4655_4747) else {
         throw fail(.badMagic(UInt32(bigEndian: magic)), at: 0, "magic")
@@ -82,7 +114,8 @@ public enum GGUFReader {
       try checkCount(tensorCount, minimumSize: lengthSize + 4 + lengthSize + 4 + 8, what: "tensor", at: tensorCountOffset)
 
       var metadata: [MetadataEntry] = []
-      metadata.reserveCapacity(Int(kvCount))
+      // Capacity is only a hint: never trust a count that was not checked against real bytes.
+      metadata.reserveCapacity(Int(min(kvCount, UInt64(reader.remaining / 13))))
       var keys = Set<String>()
       for _ in 0..<kvCount {
         let keyOffset = reader.offset
@@ -96,7 +129,7 @@ public enum GGUFReader {
       let alignment = try checkedAlignment(of: metadata)
 
       var tensors: [GGUFTensor] = []
-      tensors.reserveCapacity(Int(tensorCount))
+      tensors.reserveCapacity(Int(min(tensorCount, UInt64(reader.remaining / 32))))
       var names = Set<String>()
       for _ in 0..<tensorCount {
         let tensor = try tensorInfo(alignment: alignment)
@@ -111,6 +144,7 @@ public enum GGUFReader {
       let dataStart = (headerBytes + alignment - 1) / alignment * alignment
       var warnings: [String] = []
       var dataEnd: UInt64 = 0
+      var tensorEnds: [(name: String, infoOffset: UInt64, end: UInt64)] = []
       for tensor in tensors {
         guard let bytes = tensor.bytes else {
           // A known type without a size was refused (and reported) in tensorInfo.
@@ -121,24 +155,17 @@ public enum GGUFReader {
         }
         let (end, o1) = tensor.offset.addingReportingOverflow(bytes)
         let (absoluteEnd, o2) = end.addingReportingOverflow(dataStart)
-        guard !o1, !o2, absoluteEnd <= fileSize else {
-          try problems.report(
-            fail(
-              .dataPastEnd(tensor: tensor.name, end: (o1 || o2) ? UInt64.max : absoluteEnd, fileSize: fileSize),
-              at: Int(tensor.infoOffset), "tensor '\(tensor.name)' offset"))
-          continue
-        }
-        dataEnd = max(dataEnd, end)
+        tensorEnds.append((tensor.name, tensor.infoOffset, (o1 || o2) ? UInt64.max : absoluteEnd))
+        dataEnd = max(dataEnd, (o1 || o2) ? UInt64.max : absoluteEnd)
       }
-      if !tensors.isEmpty {
-        let padded = (dataEnd + alignment - 1) / alignment * alignment
-        if fileSize > dataStart + padded {
-          warnings.append("\(fileSize - dataStart - padded) bytes after the last tensor's data")
-        }
-      }
-      return GGUFFile(
+      var file = GGUFFile(
         version: version, bigEndian: reader.bigEndian, metadata: metadata, tensors: tensors,
         alignment: alignment, headerBytes: headerBytes, dataStart: dataStart, warnings: warnings)
+      file.dataEnd = tensors.isEmpty ? dataStart : dataEnd
+      if let fileSize {
+        try GGUFReader.checkExtent(of: tensorEnds, file: &file, fileSize: fileSize, problems: &problems)
+      }
+      return file
     }
 
     /// A count: 32 bits in version 1, 64 bits after.
@@ -148,7 +175,10 @@ public enum GGUFReader {
     }
 
     /// Rejects a count whose items, at `minimumSize` bytes each, could not fit in what remains.
+    /// When reading a prefix the file's remaining size is unknown, and the check waits: a count too
+    /// large for the real bytes then ends in `.needMoreBytes`, bounded by the prefix cap.
     func checkCount(_ count: UInt64, minimumSize: UInt64, what: String, at offset: Int) throws(CheckpointError) {
+      guard !reader.isPrefix else { return }
       let remaining = UInt64(reader.remaining)
       if count > remaining / minimumSize {
         throw fail(.countTooLarge(what: what, count: count, remaining: remaining), at: offset, "\(what) count")

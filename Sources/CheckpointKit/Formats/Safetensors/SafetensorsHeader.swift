@@ -24,9 +24,18 @@ public struct SafetensorsHeader: Equatable, Sendable {
   public var warnings: [String]
   /// Where tensor data starts in the file: 8 + headerLength.
   public var dataStart: UInt64 { 8 + headerLength }
+  /// Where the last tensor's data ends, as the header lays it out (the file must end there).
+  public var dataEnd: UInt64 = 0
+
+  init(headerLength: UInt64, metadata: [(key: String, value: String)], tensors: [SafetensorsTensor], warnings: [String]) {
+    self.headerLength = headerLength
+    self.metadata = metadata
+    self.tensors = tensors
+    self.warnings = warnings
+  }
 
   public static func == (a: SafetensorsHeader, b: SafetensorsHeader) -> Bool {
-    a.headerLength == b.headerLength && a.tensors == b.tensors && a.warnings == b.warnings
+    a.headerLength == b.headerLength && a.dataEnd == b.dataEnd && a.tensors == b.tensors && a.warnings == b.warnings
       && a.metadata.map(\.key) == b.metadata.map(\.key) && a.metadata.map(\.value) == b.metadata.map(\.value)
   }
 }

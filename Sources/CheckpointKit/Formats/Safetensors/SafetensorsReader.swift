@@ -23,9 +23,15 @@ public enum SafetensorsReader {
   }
 
   /// Like `parse`, sending layout faults (which do not stop the reading) to `problems`.
-  public static func parse(_ bytes: UnsafeRawBufferPointer, problems: inout Problems) throws(CheckpointError) -> SafetensorsHeader {
+  /// With `isPrefix`, `bytes` is only the start of the file (a zstd stream decompressed so far):
+  /// a header that runs past it throws `.needMoreBytes`, and the checks that need the file's
+  /// size are left to the caller, which knows it.
+  public static func parse(
+    _ bytes: UnsafeRawBufferPointer, isPrefix: Bool = false, problems: inout Problems
+  ) throws(CheckpointError) -> SafetensorsHeader {
     let fileSize = UInt64(bytes.count)
     guard fileSize >= 8 else {
+      if isPrefix { throw CheckpointError(offset: 0, field: "header length", fault: .needMoreBytes(8)) }
       throw CheckpointError(offset: 0, field: "header length", fault: .safetensors(.fileTooSmall(size: fileSize)))
     }
     let length = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
@@ -34,6 +40,7 @@ public enum SafetensorsReader {
         offset: 0, field: "header length", fault: .safetensors(.headerTooLarge(length: length, cap: maxHeaderLength)))
     }
     guard length <= fileSize - 8 else {
+      if isPrefix { throw CheckpointError(offset: 0, field: "header length", fault: .needMoreBytes(8 + length)) }
       throw CheckpointError(
         offset: 0, field: "header length", fault: .safetensors(.headerPastEnd(length: length, fileSize: fileSize)))
     }
@@ -42,7 +49,7 @@ public enum SafetensorsReader {
       throw CheckpointError(offset: 8, field: "header", fault: .safetensors(.invalidUTF8))
     }
     var result = try scan(header, headerLength: length)
-    try validateLayout(&result, fileSize: fileSize, problems: &problems)
+    try validateLayout(&result, fileSize: isPrefix ? nil : fileSize, problems: &problems)
     return result
   }
 
@@ -182,7 +189,8 @@ public enum SafetensorsReader {
   /// Sorts tensors by offset and checks they tile the data section exactly, each spanning
   /// elements x bits / 8 bytes. After a fault it reads on from the faulty tensor's end, so that
   /// one hole is reported once and not as a fault of every tensor after it.
-  static func validateLayout(_ header: inout SafetensorsHeader, fileSize: UInt64, problems: inout Problems) throws(CheckpointError) {
+  /// A nil `fileSize` (not known yet) skips the coverage check; `checkCoverage` does it later.
+  static func validateLayout(_ header: inout SafetensorsHeader, fileSize: UInt64?, problems: inout Problems) throws(CheckpointError) {
     header.tensors.sort { ($0.begin, $0.end) < ($1.begin, $1.end) }
     var expected: UInt64 = 0
     for tensor in header.tensors {
@@ -209,12 +217,16 @@ public enum SafetensorsReader {
         try problems.report(fault(.sizeMismatch(tensor: tensor.name, expected: totalBits / 8, span: tensor.end - tensor.begin)))
       }
     }
-    let (end, overflow) = header.dataStart.addingReportingOverflow(expected)
-    if overflow || end != fileSize {
+    header.dataEnd = header.dataStart.addingReportingOverflow(expected).overflow ? UInt64.max : header.dataStart + expected
+    if let fileSize { try checkCoverage(dataStart: header.dataStart, dataEnd: header.dataEnd, fileSize: fileSize, problems: &problems) }
+  }
+
+  /// The tensors' data must end exactly where the file does.
+  public static func checkCoverage(dataStart: UInt64, dataEnd: UInt64, fileSize: UInt64, problems: inout Problems) throws(CheckpointError) {
+    if dataEnd != fileSize {
       try problems.report(
         CheckpointError(
-          offset: header.dataStart, field: "data section",
-          fault: .safetensors(.dataSizeMismatch(expected: overflow ? UInt64.max : end, actual: fileSize))))
+          offset: dataStart, field: "data section", fault: .safetensors(.dataSizeMismatch(expected: dataEnd, actual: fileSize))))
     }
   }
 }

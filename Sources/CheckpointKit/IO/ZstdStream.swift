@@ -1,0 +1,137 @@
+import CZstd
+
+/// Decompresses a zstd file only as far as a reader asks: a checkpoint's header sits at the start
+/// of the stream, so reading it costs what the header costs, not what the file costs.
+/// Concatenated frames and skippable frames are handled by libzstd's streaming decoder.
+final class ZstdStream {
+  /// The most decompressed bytes a header may need. Real GGUF headers with large vocabularies
+  /// are a few MB and safetensors headers are capped at 100 MB; anything past this is hostile
+  /// (a small file declaring a huge array would otherwise make us inflate it all into memory).
+  static let maxPrefix = 256 << 20
+
+  /// zstd frames start with 28 B5 2F FD; skippable frames with 5X 2A 4D 18.
+  static func looksLike(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    guard bytes.count >= 4 else { return false }
+    let magic = bytes.loadUnaligned(fromByteOffset: 0, as: UInt32.self).littleEndian
+    return magic == 0xFD2F_B528 || (magic & 0xFFFF_FFF0) == 0x184D_2A50
+  }
+
+  /// For error messages.
+  private let path: String
+  /// The compressed bytes; the caller keeps them alive (they are a mapped file) while we exist.
+  private let compressed: UnsafeRawBufferPointer
+  private let stream: OpaquePointer
+  private var input: ZSTD_inBuffer
+  /// Set once the last frame has been decoded and flushed.
+  private(set) var finished = false
+  /// The decompressed bytes so far.
+  private(set) var output: [UInt8] = []
+  /// Decompressed bytes counted but not kept (by `measure`).
+  private var discarded: UInt64 = 0
+  /// The last return of ZSTD_decompressStream: 0 when a frame is complete.
+  private var frameState: Int = 0
+
+  init(_ compressed: UnsafeRawBufferPointer, path: String) throws(CheckpointError) {
+    self.path = path
+    // A frame that names a dictionary cannot be read without it: say so instead of "corrupt".
+    // (Checked before the decoder exists: once every property is set, a throw runs deinit.)
+    let dictionary = ZSTD_getDictID_fromFrame(compressed.baseAddress, compressed.count)
+    if dictionary != 0 {
+      throw CheckpointError(file: path, offset: 0, field: "zstd frame", fault: .zstd(.needsDictionary(dictionary)))
+    }
+    guard let stream = ZSTD_createDStream() else {
+      throw CheckpointError(file: path, offset: nil, field: "", fault: .zstd(.corrupt("cannot create a decoder")))
+    }
+    self.compressed = compressed
+    self.stream = stream
+    ZSTD_initDStream(stream)
+    input = ZSTD_inBuffer(src: compressed.baseAddress, size: compressed.count, pos: 0)
+  }
+
+  deinit { ZSTD_freeDStream(stream) }
+
+  /// The decompressed size the first frame's header declares, when it does. (Later frames are
+  /// not looked at: finding them means walking every block of the file.)
+  var firstFrameContentSize: UInt64? {
+    // A skippable frame first says nothing about the data (libzstd reports its size as 0).
+    let magic = compressed.loadUnaligned(fromByteOffset: 0, as: UInt32.self).littleEndian
+    if (magic & 0xFFFF_FFF0) == 0x184D_2A50 { return nil }
+    let size = ZSTD_getFrameContentSize(compressed.baseAddress, compressed.count)
+    // ZSTD_CONTENTSIZE_UNKNOWN and ZSTD_CONTENTSIZE_ERROR are the two largest values.
+    return size >= UInt64.max - 1 ? nil : UInt64(size)
+  }
+
+  /// Runs `body` over the bytes decompressed so far (Array's own accessor cannot carry a typed throw).
+  func withOutput<R>(_ body: (UnsafeRawBufferPointer) throws(CheckpointError) -> R) throws(CheckpointError) -> R {
+    let result: Result<R, CheckpointError> = output.withUnsafeBytes { bytes in
+      do throws(CheckpointError) { return .success(try body(bytes)) } catch { return .failure(error) }
+    }
+    return try result.get()
+  }
+
+  /// Compressed bytes consumed so far.
+  var compressedConsumed: Int { input.pos }
+  /// The compressed file's size.
+  var compressedSize: Int { compressed.count }
+
+  /// Decompresses until at least `count` bytes are held or the stream ends.
+  func fill(upTo count: Int) throws(CheckpointError) {
+    guard count > output.count, !finished else { return }
+    guard count <= ZstdStream.maxPrefix else {
+      throw CheckpointError(
+        file: path, offset: nil, field: "zstd stream",
+        fault: .zstd(.headerTooLarge(needed: UInt64(count), cap: UInt64(ZstdStream.maxPrefix))))
+    }
+    let chunk = max(Int(ZSTD_DStreamOutSize()), 1 << 16)
+    while output.count < count && !finished {
+      let before = output.count
+      output.append(contentsOf: repeatElement(0, count: chunk))
+      var failure: CheckpointError?
+      let produced = output.withUnsafeMutableBytes { raw -> Int in
+        var out = ZSTD_outBuffer(dst: raw.baseAddress! + before, size: chunk, pos: 0)
+        do throws(CheckpointError) { try step(&out) } catch { failure = error }
+        return out.pos
+      }
+      output.removeLast(chunk - produced)
+      if let failure { throw failure }
+    }
+  }
+
+  /// Decompresses the rest of the stream without keeping it, and returns the total decompressed
+  /// size (for `--full`: the exact size and a check of every frame). Gives up, returning nil, once
+  /// more than `limit` bytes came out: a small file can inflate a thousandfold.
+  func measure(limit: UInt64 = .max) throws(CheckpointError) -> UInt64? {
+    var scratch = [UInt8](repeating: 0, count: Int(ZSTD_DStreamOutSize()))
+    while !finished {
+      if UInt64(output.count) + discarded > limit { return nil }
+      var failure: CheckpointError?
+      let produced = scratch.withUnsafeMutableBytes { raw -> Int in
+        var out = ZSTD_outBuffer(dst: raw.baseAddress!, size: raw.count, pos: 0)
+        do throws(CheckpointError) { try step(&out) } catch { failure = error }
+        return out.pos
+      }
+      discarded += UInt64(produced)
+      if let failure { throw failure }
+    }
+    return UInt64(output.count) + discarded
+  }
+
+  /// One call of the decoder, turning its outcomes into `finished` or errors.
+  private func step(_ out: inout ZSTD_outBuffer) throws(CheckpointError) {
+    if input.pos == input.size {
+      // All input used: the stream is complete only if the last frame was.
+      if frameState == 0 && input.size > 0 {
+        finished = true
+        return
+      }
+      throw CheckpointError(file: path, offset: UInt64(input.pos), field: "zstd stream", fault: .zstd(.truncatedFrame))
+    }
+    let result = ZSTD_decompressStream(stream, &out, &input)
+    if ZSTD_isError(result) != 0 {
+      let message = String(cString: ZSTD_getErrorName(result))
+      throw CheckpointError(file: path, offset: UInt64(input.pos), field: "zstd stream", fault: .zstd(.corrupt(message)))
+    }
+    frameState = result
+    if input.pos == input.size && result == 0 { finished = true }
+  }
+}
