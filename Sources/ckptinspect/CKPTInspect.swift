@@ -1,6 +1,12 @@
 import ArgumentParser
 import CheckpointKit
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The `ckptinspect` command: `summary` (the default), `tensors` and `metadata`.
 @main
 struct CKPTInspect: ParsableCommand {
@@ -21,4 +27,11 @@ struct CKPTInspect: ParsableCommand {
     subcommands: [Summary.self, Tensors.self, Metadata.self, Validate.self],
     defaultSubcommand: Summary.self
   )
+
+  static func main() {
+    if let fast = FastPath(CommandLine.arguments.dropFirst()) {
+      Glibc.exit(fast.run())
+    }
+    main(nil)
+  }
 }

@@ -14,6 +14,8 @@ struct InputOptions: ParsableArguments {
   @Flag(help: "Decompress .zst files to their end: exact size and every frame checked (reads the whole file).")
   var full = false
 
+  var values: Runner.Options { Runner.Options(paths: paths, json: json, ndjson: ndjson, full: full) }
+
   func validate() throws {
     if paths.isEmpty { throw ValidationError("Name at least one checkpoint.") }
     if json && ndjson { throw ValidationError("Choose one of --json and --ndjson.") }

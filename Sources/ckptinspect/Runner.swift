@@ -18,14 +18,26 @@ enum Status {
 /// Runs one report over every input: text reports separated by blank lines, or JSON. A failed
 /// input prints a one-line error and the others still run.
 struct Runner {
-  let options: InputOptions
+  /// The inputs and output form, as plain values (the fast path has no InputOptions).
+  struct Options {
+    var paths: [String]
+    var json = false
+    var ndjson = false
+    var full = false
+  }
+
+  let options: Options
   /// What to read for each input.
   var load: LoadOptions
 
-  init(options: InputOptions, load: LoadOptions = LoadOptions()) {
+  init(options: Options, load: LoadOptions = LoadOptions()) {
     self.options = options
     self.load = load
     self.load.full = options.full
+  }
+
+  init(options: InputOptions, load: LoadOptions = LoadOptions()) {
+    self.init(options: options.values, load: load)
   }
 
   func run(text: (Catalog) throws -> String, json: (Catalog) throws -> JSONValue) throws {

@@ -17,7 +17,12 @@ struct Summary: ParsableCommand {
   var tensors = false
 
   func run() throws {
-    try Runner(options: inputs).run(
+    try Summary.run(inputs.values, exact: exact, layers: layers, tensors: tensors)
+  }
+
+  /// The summary itself, shared with the fast path in CKPTInspect.main.
+  static func run(_ options: Runner.Options, exact: Bool, layers: Bool, tensors: Bool) throws {
+    try Runner(options: options).run(
       text: { catalog in
         TextReport.summary(catalog, Counter.count(catalog), options: .init(exact: exact, layers: layers))
       },

@@ -191,12 +191,6 @@ public enum GGUFReader {
       return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Moves past a string without building it.
-    mutating func skipString(_ field: @autoclosure () -> String) throws(CheckpointError) {
-      let length = try count(field())
-      _ = try reader.take(length, field: field())
-    }
-
     mutating func value(type: UInt32, typeOffset: Int, key: String, depth: Int) throws(CheckpointError) -> MetadataValue {
       // Built lazily: this runs for every bool and nested array, not only on failure.
       var field: String { "value of '\(key)'" }
@@ -253,7 +247,7 @@ public enum GGUFReader {
             _ = try reader.take(rest * UInt64(fixed), field: "array '\(key)'")
           }
         } else if elementType == 8 {
-          for _ in 0..<rest { try skipString("array '\(key)'") }
+          try reader.skipStrings(rest, lengthSize: wide ? 8 : 4, field: "array '\(key)'")
         } else {
           for _ in 0..<rest { _ = try array(key: key, depth: depth + 1) }
         }
