@@ -26,6 +26,6 @@ let package = Package(
     ),
     .executableTarget(name: "FuzzCheckpoint", dependencies: ["CheckpointKit"]),
     .testTarget(name: "CheckpointKitTests", dependencies: ["CheckpointKit"]),
-    .testTarget(name: "ckptinspectTests", dependencies: ["CheckpointKit", "ckptinspect"]),
+    .testTarget(name: "ckptinspectTests", dependencies: ["CheckpointKit", "ckptinspect"], exclude: ["Golden"]),
   ]
 )

@@ -40,13 +40,18 @@ struct Runner {
     self.init(options: options.values, load: load)
   }
 
-  func run(text: (Catalog) throws -> String, json: (Catalog) throws -> JSONValue) throws {
+  /// Ends the process with the status of the worst input. It exits here rather than returning:
+  /// the catalogs are kept, not freed tensor by tensor on the way out (for a 20,000-tensor header
+  /// that freeing was a fifth of the run); the process's end returns their memory at once.
+  func run(text: (Catalog) throws -> String, json: (Catalog) throws -> JSONValue) throws -> Never {
     var status: Int32 = 0
     var documents: [JSONValue] = []
     var first = true
+    var kept: [Catalog] = []
     for path in options.paths {
       do {
         let catalog = try CheckpointLoader.load(path, options: load)
+        kept.append(catalog)
         if options.ndjson {
           print(try json(catalog).serialized(pretty: false))
         } else if options.json {
@@ -69,7 +74,7 @@ struct Runner {
     if options.json {
       print(documents.count == 1 && options.paths.count == 1 ? documents[0].serialized() : JSONValue.array(documents).serialized())
     }
-    if status != 0 { throw ExitCode(status) }
+    withExtendedLifetime(kept) { exit(status) }
   }
 }
 

@@ -97,3 +97,10 @@ import Testing
     #expect(s.tiedHead.state == .notApplicable)
   }
 }
+
+@Suite struct ComponentOrderTests {
+  @Test func indexFollowsAllCases() {
+    #expect(Component.allCases.map(\.index) == Array(0..<Component.allCases.count))
+    #expect(Component.embedding < Component.other)
+  }
+}

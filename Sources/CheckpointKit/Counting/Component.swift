@@ -26,8 +26,26 @@ public enum Component: String, CaseIterable, Equatable, Sendable, Comparable {
   case adapter
   case other
 
-  public static func < (a: Component, b: Component) -> Bool {
-    allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+  public static func < (a: Component, b: Component) -> Bool { a.index < b.index }
+
+  /// Position in `allCases` (the report order), for arrays indexed by component.
+  var index: Int {
+    switch self {
+    case .embedding: return 0
+    case .attention: return 1
+    case .ffn: return 2
+    case .experts: return 3
+    case .sharedExperts: return 4
+    case .router: return 5
+    case .norm: return 6
+    case .head: return 7
+    case .vision: return 8
+    case .audio: return 9
+    case .projector: return 10
+    case .mtp: return 11
+    case .adapter: return 12
+    case .other: return 13
+    }
   }
 }
 
@@ -38,4 +56,12 @@ public enum Role: String, Equatable, Sendable {
   case buffer
   /// Quantization bookkeeping: scales, zero points, group indices.
   case quantAux = "quant_aux"
+
+  var index: Int {
+    switch self {
+    case .parameter: return 0
+    case .buffer: return 1
+    case .quantAux: return 2
+    }
+  }
 }

@@ -4,24 +4,31 @@
 public enum Counter {
   public static func count(_ catalog: Catalog) -> CountSummary {
     var totals = CountSummary.Totals()
-    var components: [Component: CountSummary.Row] = [:]
-    var dtypes: [String: CountSummary.Row] = [:]
-    var pairs: [PairKey: CountSummary.Row] = [:]
+    // Rows kept in arrays indexed by component, role and dtype number: a 20,000-tensor header
+    // would otherwise spend most of its counting time hashing dtype strings.
+    var dtypes = DTypeIndex()
+    var components = [CountSummary.Row](repeating: .init(), count: Component.allCases.count)
+    var pairs = [[CountSummary.Row]](repeating: [], count: Component.allCases.count)
+    var roles = [CountSummary.Row](repeating: .init(), count: 3)
     var layers: [Int: CountSummary.Row] = [:]
-    var roles: [Role: CountSummary.Row] = [:]
+    var dtypeRows: [CountSummary.Row] = []
 
     for tensor in catalog.tensors {
       let bytes = tensor.bytes ?? 0
       totals.tensors += 1
       totals.bytes += bytes
       if tensor.bytes == nil { totals.tensorsOfUnknownSize += 1 }
-      dtypes[tensor.dtype, default: .init()].add(tensor.elements, bytes)
-      roles[tensor.role, default: .init()].add(tensor.elements, bytes)
+      let d = dtypes.index(of: tensor.dtype)
+      if d == dtypeRows.count { dtypeRows.append(.init()) }
+      dtypeRows[d].add(tensor.elements, bytes)
+      roles[tensor.role.index].add(tensor.elements, bytes)
       switch tensor.role {
       case .parameter:
         totals.parameters += tensor.elements
-        components[tensor.component, default: .init()].add(tensor.elements, bytes)
-        pairs[PairKey(component: tensor.component, dtype: tensor.dtype), default: .init()].add(tensor.elements, bytes)
+        let c = tensor.component.index
+        components[c].add(tensor.elements, bytes)
+        while pairs[c].count <= d { pairs[c].append(.init()) }
+        pairs[c][d].add(tensor.elements, bytes)
         if let layer = tensor.layer { layers[layer, default: .init()].add(tensor.elements, bytes) }
       case .buffer:
         totals.bufferElements += tensor.elements
@@ -31,22 +38,42 @@ public enum Counter {
     }
 
     var summary = CountSummary(totals: totals)
-    summary.byComponent = components.sorted { $0.key < $1.key }.map { .init(key: $0.key.rawValue, row: $0.value) }
+    summary.byComponent = Component.allCases.compactMap { component in
+      let row = components[component.index]
+      return row.tensors == 0 ? nil : .init(key: component.rawValue, row: row)
+    }
     // Largest first: the dtype mix reads best with the dominant type leading.
-    summary.byDType = dtypes.sorted { ($0.value.bytes, $1.key) > ($1.value.bytes, $0.key) }.map { .init(key: $0.key, row: $0.value) }
-    summary.byComponentDType = pairs.sorted { ($0.key.component, $0.key.dtype) < ($1.key.component, $1.key.dtype) }
-      .map { CountSummary.ComponentDType(component: $0.key.component, dtype: $0.key.dtype, row: $0.value) }
+    summary.byDType = zip(dtypes.names, dtypeRows).sorted { ($0.1.bytes, $1.0) > ($1.1.bytes, $0.0) }
+      .map { .init(key: $0.0, row: $0.1) }
+    summary.byComponentDType = Component.allCases.flatMap { component in
+      pairs[component.index].enumerated().filter { $0.element.tensors > 0 }
+        .map { CountSummary.ComponentDType(component: component, dtype: dtypes.names[$0.offset], row: $0.element) }
+        .sorted { $0.dtype < $1.dtype }
+    }
     summary.byLayer = layers.sorted { $0.key < $1.key }.map { CountSummary.LayerRow(layer: $0.key, row: $0.value) }
     summary.byRole = [Role.parameter, .buffer, .quantAux].compactMap { role in
-      roles[role].map { .init(key: role.rawValue, row: $0) }
+      roles[role.index].tensors == 0 ? nil : .init(key: role.rawValue, row: roles[role.index])
     }
     summary.tiedHead = TiedHead.detect(in: catalog)
     return summary
   }
 
-  private struct PairKey: Hashable {
-    var component: Component
-    var dtype: String
+  /// Numbers the distinct dtypes in order of appearance. Checkpoints use a handful, and tensors
+  /// of one dtype come in runs, so the last one found is tried first.
+  private struct DTypeIndex {
+    var names: [String] = []
+    var last = 0
+
+    mutating func index(of dtype: String) -> Int {
+      if last < names.count && names[last] == dtype { return last }
+      if let found = names.firstIndex(of: dtype) {
+        last = found
+        return found
+      }
+      names.append(dtype)
+      last = names.count - 1
+      return last
+    }
   }
 }
 

@@ -28,6 +28,7 @@ public struct TiedHead: Equatable, Sendable {
   static let finalNormSuffixes = [
     "model.norm.weight", "ln_f.weight", "final_layernorm.weight", "norm_f.weight", "final_layer_norm.weight",
   ]
+  static let dottedFinalNorms = finalNormSuffixes.map { "." + $0 }
   /// GGUF architectures that are encoders: no LM head, so no tying.
   static let encoderArchitectures: Set<String> = [
     "bert", "nomic-bert", "nomic-bert-moe", "jina-bert-v2", "jina-bert-v3", "t5encoder", "neo-bert", "modern-bert",
@@ -54,7 +55,7 @@ public struct TiedHead: Equatable, Sendable {
     if catalog.format == .gguf || catalog.format == .splitGGUF {
       isDecoder = !encoderArchitectures.contains(catalog.architecture ?? "") && names.contains("output_norm.weight")
     } else {
-      isDecoder = names.contains { n in finalNormSuffixes.contains { n == $0 || n.hasSuffix("." + $0) } }
+      isDecoder = names.contains { n in finalNormSuffixes.contains { n == $0 } || dottedFinalNorms.contains { n.hasSuffix($0) } }
     }
     return TiedHead(
       state: isDecoder ? .tied : .notApplicable, embedding: embedding.name, head: nil, headMatchesEmbeddingShape: false)

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Validates UTF-8 without building a String. Headers are almost always ASCII, so eight bytes are
 /// checked at a time for a high bit before falling back to the full decoder.
 enum UTF8Validation {
@@ -19,5 +25,14 @@ enum UTF8Validation {
       case .error: return false
       }
     }
+  }
+}
+
+extension UnsafeRawBufferPointer {
+  /// Byte equality with `other`, by memcmp (the generic `elementsEqual` walks iterators).
+  func equals(_ other: [UInt8]) -> Bool {
+    guard count == other.count else { return false }
+    guard count > 0 else { return true }
+    return other.withUnsafeBytes { memcmp(baseAddress!, $0.baseAddress!, count) == 0 }
   }
 }

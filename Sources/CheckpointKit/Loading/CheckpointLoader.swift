@@ -402,7 +402,9 @@ public enum CheckpointLoader {
 
   /// Assigns component, role and layer to every tensor, once all names are known.
   public static func classify(_ catalog: inout Catalog) {
-    var classifier = NameClassifier(names: Set(catalog.tensors.map(\.name)))
+    // The names are needed only to tell a `.scale` by its siblings: skip the set when none is.
+    let siblings = catalog.tensors.contains { $0.name.hasSuffix(".scale") }
+    var classifier = siblings ? NameClassifier(names: catalog.tensors.map(\.name)) : NameClassifier()
     for k in catalog.tensors.indices {
       let c = classifier.classify(catalog.tensors[k].name, dtype: catalog.tensors[k].dtype)
       catalog.tensors[k].component = c.component

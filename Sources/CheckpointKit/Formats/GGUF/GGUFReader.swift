@@ -116,11 +116,11 @@ public enum GGUFReader {
       var metadata: [MetadataEntry] = []
       // Capacity is only a hint: never trust a count that was not checked against real bytes.
       metadata.reserveCapacity(Int(min(kvCount, UInt64(reader.remaining / 13))))
-      var keys = Set<String>()
+      var keys = StringSet(capacity: Int(min(kvCount, 4096)))
       for _ in 0..<kvCount {
         let keyOffset = reader.offset
         let key = try string("metadata key")
-        guard keys.insert(key).inserted else { throw fail(.duplicateKey(key), at: keyOffset, "metadata key") }
+        guard keys.insert(key) else { throw fail(.duplicateKey(key), at: keyOffset, "metadata key") }
         let typeOffset = reader.offset
         let type = try reader.u32("type of '\(key)'")
         let value = try value(type: type, typeOffset: typeOffset, key: key, depth: 0)
@@ -130,10 +130,10 @@ public enum GGUFReader {
 
       var tensors: [GGUFTensor] = []
       tensors.reserveCapacity(Int(min(tensorCount, UInt64(reader.remaining / 32))))
-      var names = Set<String>()
+      var names = StringSet(capacity: tensors.capacity)
       for _ in 0..<tensorCount {
         let tensor = try tensorInfo(alignment: alignment)
-        guard names.insert(tensor.name).inserted else {
+        guard names.insert(tensor.name) else {
           try problems.report(fail(.duplicateTensor(tensor.name), at: Int(tensor.infoOffset), "tensor name"))
           continue
         }
@@ -275,7 +275,7 @@ public enum GGUFReader {
     mutating func tensorInfo(alignment: UInt64) throws(CheckpointError) -> GGUFTensor {
       let infoOffset = reader.offset
       let name = try string("tensor name")
-      let field = "tensor '\(name)'"
+      var field: String { "tensor '\(name)'" }  // built only for an error message
       let dimsOffset = reader.offset
       let nDims = try reader.u32("\(field) n_dims")
       guard nDims >= 1, nDims <= GGUFReader.maxDimensions else {

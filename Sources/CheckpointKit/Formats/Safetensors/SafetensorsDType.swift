@@ -10,4 +10,11 @@ public enum SafetensorsDType {
     "I32": 32, "U32": 32, "F32": 32,
     "F64": 64, "I64": 64, "U64": 64, "C64": 64,
   ]
+
+  private static let names: [(bytes: [UInt8], name: String)] = bits.keys.sorted().map { (Array($0.utf8), $0) }
+
+  /// The known dtype whose name is `raw`, as a shared String (nothing is allocated per tensor).
+  static func name(matching raw: UnsafeRawBufferPointer) -> String? {
+    names.first { $0.bytes.count == raw.count && raw.equals($0.bytes) }?.name
+  }
 }

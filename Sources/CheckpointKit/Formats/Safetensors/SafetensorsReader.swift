@@ -59,7 +59,8 @@ public enum SafetensorsReader {
     var tensors: [SafetensorsTensor] = []
     var metadata: [(key: String, value: String)] = []
     var warnings: [String] = []
-    var seen = Set<String>()
+    // Sized from the header: a tensor entry takes at least ~50 bytes.
+    var seen = StringSet(capacity: header.count / 64)
     var sawMetadata = false
 
     try scanner.expect(UInt8(ascii: "{"), "'{' at the start of the header")
@@ -75,7 +76,7 @@ public enum SafetensorsReader {
           sawMetadata = true
           metadata = try scanMetadata(&scanner)
         } else {
-          guard seen.insert(key).inserted else {
+          guard seen.insert(key) else {
             throw CheckpointError(offset: keyOffset, field: "header", fault: .safetensors(.duplicateKey(key)))
           }
           var tensor = try scanTensor(&scanner, name: key, at: keyOffset)
@@ -104,7 +105,7 @@ public enum SafetensorsReader {
     }
     try scanner.expect(UInt8(ascii: "{"), "'{' for __metadata__")
     if scanner.consume(UInt8(ascii: "}")) { return entries }
-    var keys = Set<String>()
+    var keys = StringSet()
     repeat {
       let keyOffset = scanner.position
       let key = try scanner.string()
@@ -113,7 +114,7 @@ public enum SafetensorsReader {
         throw scanner.fail(.metadataNotStrings(key: key), field: "__metadata__")
       }
       let value = try scanner.string()
-      guard keys.insert(key).inserted else {
+      guard keys.insert(key) else {
         throw CheckpointError(offset: keyOffset, field: "__metadata__", fault: .safetensors(.duplicateKey(key)))
       }
       entries.append((key, value))
@@ -123,7 +124,7 @@ public enum SafetensorsReader {
   }
 
   private static func scanTensor(_ scanner: inout HeaderScanner, name: String, at offset: UInt64) throws(CheckpointError) -> SafetensorsTensor {
-    let field = "tensor '\(name)'"
+    var field: String { "tensor '\(name)'" }  // built only for an error message
     var dtype: String?
     var shape: [UInt64]?
     var offsets: (UInt64, UInt64)?
@@ -132,23 +133,26 @@ public enum SafetensorsReader {
     }
     if !scanner.consume(UInt8(ascii: "}")) {
       repeat {
-        let key = try scanner.string()
+        // Keys and dtypes are compared as bytes: building ~80,000 small strings for a
+        // 20,000-tensor header cost more than the names themselves.
+        let key: TensorKey
+        if let raw = try scanner.rawString() { key = TensorKey(raw) } else { key = TensorKey(try scanner.string()) }
         try scanner.expect(UInt8(ascii: ":"), "':'")
         switch key {
-        case "dtype":
+        case .dtype:
           guard scanner.peek() == UInt8(ascii: "\"") else {
             throw scanner.fail(.invalidField(tensor: name, why: "dtype is not a string"), field: field)
           }
-          dtype = try scanner.string()
-        case "shape":
-          shape = try unsignedArray(&scanner, tensor: name, what: "shape value")
-        case "data_offsets":
-          let pair = try unsignedArray(&scanner, tensor: name, what: "data offset")
-          guard pair.count == 2 else {
-            throw scanner.fail(.invalidField(tensor: name, why: "data_offsets has \(pair.count) values, not 2"), field: field)
+          if let raw = try scanner.rawString() {
+            dtype = SafetensorsDType.name(matching: raw) ?? String(decoding: raw, as: UTF8.self)
+          } else {
+            dtype = try scanner.string()
           }
-          offsets = (pair[0], pair[1])
-        default:
+        case .shape:
+          shape = try unsignedArray(&scanner, tensor: name, what: "shape value")
+        case .dataOffsets:
+          offsets = try offsetPair(&scanner, tensor: name)
+        case .other:
           try scanner.skipValue(depth: 2)
         }
       } while scanner.consume(UInt8(ascii: ","))
@@ -173,6 +177,54 @@ public enum SafetensorsReader {
     CheckpointError(offset: offset, field: "tensor '\(name)'", fault: .safetensors(.missingField(tensor: name, field: key)))
   }
 
+  /// The keys of a tensor entry.
+  enum TensorKey {
+    case dtype, shape, dataOffsets, other
+
+    static let dtypeBytes = Array("dtype".utf8)
+    static let shapeBytes = Array("shape".utf8)
+    static let dataOffsetsBytes = Array("data_offsets".utf8)
+
+    init(_ raw: UnsafeRawBufferPointer) {
+      if raw.equals(TensorKey.dtypeBytes) {
+        self = .dtype
+      } else if raw.equals(TensorKey.shapeBytes) {
+        self = .shape
+      } else if raw.equals(TensorKey.dataOffsetsBytes) {
+        self = .dataOffsets
+      } else {
+        self = .other
+      }
+    }
+
+    init(_ key: String) {
+      var key = key
+      self = key.withUTF8 { TensorKey(UnsafeRawBufferPointer($0)) }
+    }
+  }
+
+  /// `[begin, end]`, read without building an array (this runs once per tensor).
+  private static func offsetPair(_ scanner: inout HeaderScanner, tensor: String) throws(CheckpointError) -> (UInt64, UInt64) {
+    var field: String { "tensor '\(tensor)'" }
+    guard scanner.consume(UInt8(ascii: "[")) else {
+      throw scanner.fail(.invalidField(tensor: tensor, why: "data offsets are not an array"), field: field)
+    }
+    var values: (UInt64, UInt64) = (0, 0)
+    var count = 0
+    if !scanner.consume(UInt8(ascii: "]")) {
+      repeat {
+        let value = try scanner.unsigned("data offset")
+        if count == 0 { values.0 = value } else if count == 1 { values.1 = value }
+        count += 1
+      } while scanner.consume(UInt8(ascii: ","))
+      try scanner.expect(UInt8(ascii: "]"), "',' or ']'")
+    }
+    guard count == 2 else {
+      throw scanner.fail(.invalidField(tensor: tensor, why: "data_offsets has \(count) values, not 2"), field: field)
+    }
+    return values
+  }
+
   private static func unsignedArray(_ scanner: inout HeaderScanner, tensor: String, what: String) throws(CheckpointError) -> [UInt64] {
     guard scanner.consume(UInt8(ascii: "[")) else {
       throw scanner.fail(.invalidField(tensor: tensor, why: "\(what)s are not an array"), field: "tensor '\(tensor)'")
@@ -194,7 +246,7 @@ public enum SafetensorsReader {
     header.tensors.sort { ($0.begin, $0.end) < ($1.begin, $1.end) }
     var expected: UInt64 = 0
     for tensor in header.tensors {
-      let field = "tensor '\(tensor.name)'"
+      var field: String { "tensor '\(tensor.name)'" }
       let at = header.dataStart &+ tensor.begin
       func fault(_ f: SafetensorsFault, offset: UInt64? = at) -> CheckpointError {
         CheckpointError(offset: offset, field: field, fault: .safetensors(f))

@@ -1,0 +1,93 @@
+/// A hash table keyed by strings, for the hot paths of header reading (duplicate names, the
+/// classifier's cache). Swift's Set and Dictionary hash with SipHash-1-3; this hashes eight bytes
+/// at a time with a multiply-xorshift mix, several times cheaper on 60-byte tensor names. The
+/// seed is random per process, so a header cannot be crafted to make every name collide and turn
+/// the table quadratic.
+struct StringTable<Value: Sendable>: Sendable {
+  private var slots: [(key: String, value: Value)?]
+  private(set) var count = 0
+
+  static var seed: UInt64 { stringTableSeed }
+
+  init(capacity: Int = 8) {
+    var size = 16
+    while size < capacity * 2 { size <<= 1 }
+    slots = Array(repeating: nil, count: size)
+  }
+
+  static func hash(_ key: String) -> UInt64 {
+    var key = key
+    return key.withUTF8 { bytes in
+      var h = seed ^ UInt64(bytes.count)
+      var at = 0
+      while at + 8 <= bytes.count {
+        let word = UnsafeRawBufferPointer(bytes).loadUnaligned(fromByteOffset: at, as: UInt64.self)
+        h = (h ^ word) &* 0x9E37_79B9_7F4A_7C15
+        h ^= h >> 32
+        at += 8
+      }
+      var tail: UInt64 = 0
+      while at < bytes.count {
+        tail = tail << 8 | UInt64(bytes[at])
+        at += 1
+      }
+      h = (h ^ tail) &* 0x9E37_79B9_7F4A_7C15
+      // Murmur3's finalizer: every input bit reaches the low bits used as the slot.
+      h ^= h >> 33
+      h = h &* 0xff51_afd7_ed55_8ccd
+      h ^= h >> 33
+      return h
+    }
+  }
+
+  private func slot(of key: String) -> (index: Int, found: Bool) {
+    let mask = slots.count - 1
+    var index = Int(truncatingIfNeeded: StringTable.hash(key)) & mask
+    while let entry = slots[index] {
+      if entry.key == key { return (index, true) }
+      index = (index + 1) & mask
+    }
+    return (index, false)
+  }
+
+  subscript(key: String) -> Value? {
+    let (index, found) = slot(of: key)
+    return found ? slots[index]?.value : nil
+  }
+
+  /// Adds `key` with `value` unless present; true when it was added.
+  @discardableResult
+  mutating func insert(_ key: String, _ value: Value) -> Bool {
+    if (count + 1) * 2 > slots.count { grow() }
+    let (index, found) = slot(of: key)
+    if found { return false }
+    slots[index] = (key, value)
+    count += 1
+    return true
+  }
+
+  private mutating func grow() {
+    let old = slots
+    slots = Array(repeating: nil, count: old.count * 2)
+    count = 0
+    for case let entry? in old { insert(entry.key, entry.value) }
+  }
+}
+
+/// Drawn once per process (see StringTable).
+private let stringTableSeed = UInt64.random(in: 0...UInt64.max)
+
+/// A set of strings on `StringTable`.
+struct StringSet: Sendable {
+  private var table: StringTable<Void>
+  init(capacity: Int = 8) { table = StringTable(capacity: capacity) }
+  init<S: Sequence>(_ items: S) where S.Element == String {
+    table = StringTable(capacity: items.underestimatedCount)
+    for item in items { table.insert(item, ()) }
+  }
+  var count: Int { table.count }
+  /// Adds `item`; true when it was not there yet.
+  @discardableResult
+  mutating func insert(_ item: String) -> Bool { table.insert(item, ()) }
+  func contains(_ item: String) -> Bool { table[item] != nil }
+}
