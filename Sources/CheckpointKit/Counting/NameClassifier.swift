@@ -4,13 +4,17 @@
 /// segment, never by substring of the whole name, so `attention.output.dense` is not a head.
 public struct NameClassifier: Sendable {
   /// Every tensor name in the checkpoint, so a `.scale` can be told apart by its siblings.
-  let names: Set<String>
+  let names: StringSet
   /// Component and role by name template (lower-cased, digit runs as `#`). A 100,000-tensor MoE
   /// has a few dozen templates, so the segment rules run a few dozen times, not 100,000.
-  private var cache: [String: (Component, Role)] = [:]
+  private var cache = StringTable<(Component, Role)>()
 
-  public init(names: Set<String> = []) {
-    self.names = names
+  public init<S: Sequence>(names: S) where S.Element == String {
+    self.names = StringSet(names)
+  }
+
+  public init() {
+    names = StringSet()
   }
 
   public struct Classification: Equatable, Sendable {
@@ -29,7 +33,7 @@ public struct NameClassifier: Sendable {
       // this template classifies the same.
       let segments = name.lowercased().split(separator: ".", omittingEmptySubsequences: false).map(String.init)
       (component, baseRole) = (NameClassifier.component(segments), NameClassifier.baseRole(segments))
-      cache[template] = (component, baseRole)
+      cache.insert(template, (component, baseRole))
     }
     return Classification(component: component, role: role(name, baseRole, dtype: dtype), layer: NameClassifier.layer(name))
   }
