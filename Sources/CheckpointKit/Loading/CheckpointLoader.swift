@@ -148,17 +148,18 @@ public enum CheckpointLoader {
     var size: UInt64? = stream.finished ? UInt64(stream.output.count) : nil
     var warnings: [String] = []
     let name = FileSystem.baseName(path)
+    let declared = stream.firstFrameContentSize
     if size == nil && options.full {
       size = try stream.measure()
+    } else if size == nil, let declared, declared >= parsed.dataEnd {
+      size = declared
     } else if size == nil && stream.compressedSize <= CheckpointLoader.measureBelow {
       // A small file costs next to nothing to finish, and then nothing is left unchecked; the
       // limit keeps a small file that inflates a thousandfold from costing more than that.
       size = try stream.measure(limit: CheckpointLoader.measureLimit)
     }
     if size == nil {
-      if let declared = stream.firstFrameContentSize, declared >= parsed.dataEnd {
-        size = declared
-      } else if let declared = stream.firstFrameContentSize {
+      if let declared {
         warnings.append(
           "\(name): the first zstd frame holds \(declared) bytes, less than the tensor data's \(parsed.dataEnd): "
             + "more frames follow, so the total size is unknown and was not checked (use --full)")
