@@ -29,21 +29,26 @@ struct Runner {
   let options: Options
   /// What to read for each input.
   var load: LoadOptions
+  /// The status when an input was read but `failed` says its report found a problem (audit: 3).
+  var findingsStatus: Int32 = 0
 
-  init(options: Options, load: LoadOptions = LoadOptions()) {
+  init(options: Options, load: LoadOptions = LoadOptions(), findingsStatus: Int32 = 0) {
     self.options = options
     self.load = load
     self.load.full = options.full
+    self.findingsStatus = findingsStatus
   }
 
-  init(options: InputOptions, load: LoadOptions = LoadOptions()) {
-    self.init(options: options.values, load: load)
+  init(options: InputOptions, load: LoadOptions = LoadOptions(), findingsStatus: Int32 = 0) {
+    self.init(options: options.values, load: load, findingsStatus: findingsStatus)
   }
 
   /// Ends the process with the status of the worst input. It exits here rather than returning:
   /// the catalogs are kept, not freed tensor by tensor on the way out (for a 20,000-tensor header
   /// that freeing was a fifth of the run); the process's end returns their memory at once.
-  func run(text: (Catalog) throws -> String, json: (Catalog) throws -> JSONValue) throws -> Never {
+  func run(
+    text: (Catalog) throws -> String, json: (Catalog) throws -> JSONValue, failed: (Catalog) -> Bool = { _ in false }
+  ) throws -> Never {
     var status: Int32 = 0
     var documents: [JSONValue] = []
     var first = true
@@ -52,6 +57,7 @@ struct Runner {
       do {
         let catalog = try CheckpointLoader.load(path, options: load)
         kept.append(catalog)
+        if findingsStatus != 0 && failed(catalog) { status = max(status, findingsStatus) }
         if options.ndjson {
           print(try json(catalog).serialized(pretty: false))
         } else if options.json {

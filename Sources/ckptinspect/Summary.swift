@@ -24,8 +24,17 @@ struct Summary: ParsableCommand {
   static func run(_ options: Runner.Options, exact: Bool, layers: Bool, tensors: Bool) throws {
     try Runner(options: options).run(
       text: { catalog in
-        TextReport.summary(catalog, Counter.count(catalog), options: .init(exact: exact, layers: layers))
+        let summary = Counter.count(catalog)
+        let audit = Auditor.audit(catalog, summary, config: ConfigFile.find(for: catalog))
+        return TextReport.summary(catalog, summary, options: .init(exact: exact, layers: layers)) + "\n\n"
+          + AuditReport.text(audit, exact: exact)
       },
-      json: { catalog in JSONReport.summary(catalog, Counter.count(catalog), tensors: tensors) })
+      json: { catalog in
+        let summary = Counter.count(catalog)
+        let audit = Auditor.audit(catalog, summary, config: ConfigFile.find(for: catalog))
+        guard case .object(var members) = JSONReport.summary(catalog, summary, tensors: tensors) else { return .null }
+        members.insert(("audit", AuditReport.json(audit)), at: members.count - (tensors ? 2 : 1))
+        return .object(members)
+      })
   }
 }

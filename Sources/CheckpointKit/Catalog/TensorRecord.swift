@@ -7,8 +7,11 @@ public struct TensorRecord: Equatable, Sendable {
   public var shape: [UInt64]
   /// GGUF only: dimensions as stored in the file (innermost first).
   public var storedShape: [UInt64]?
-  /// Logical elements: the product of the shape, never derived from bytes.
+  /// Stored elements: the product of the shape, never derived from bytes.
   public var elements: UInt64
+  /// The weights these elements hold: `elements`, except for packed quantized tensors (a GPTQ
+  /// int4 `qweight` stores 8 weights per I32 element). See `PackedWeights`.
+  public var parameters: UInt64
   /// Bytes the tensor occupies in the file; nil when its dtype is unknown.
   public var bytes: UInt64?
   /// Stored bits per element, including block scales for GGUF quantized types.
@@ -32,6 +35,7 @@ public struct TensorRecord: Equatable, Sendable {
     self.shape = shape
     self.storedShape = storedShape
     self.elements = elements
+    self.parameters = elements
     self.bytes = bytes
     self.bitsPerElement = bitsPerElement
     self.file = file

@@ -24,12 +24,17 @@ public enum Counter {
       roles[tensor.role.index].add(tensor.elements, bytes)
       switch tensor.role {
       case .parameter:
-        totals.parameters += tensor.elements
+        // Parameters are logical weights: a packed int4 tensor holds 8 per stored I32.
+        totals.parameters += tensor.parameters
+        if tensor.parameters != tensor.elements {
+          totals.packedTensors += 1
+          totals.packedStoredElements += tensor.elements
+        }
         let c = tensor.component.index
-        components[c].add(tensor.elements, bytes)
+        components[c].add(tensor.parameters, bytes)
         while pairs[c].count <= d { pairs[c].append(.init()) }
-        pairs[c][d].add(tensor.elements, bytes)
-        if let layer = tensor.layer { layers[layer, default: .init()].add(tensor.elements, bytes) }
+        pairs[c][d].add(tensor.parameters, bytes)
+        if let layer = tensor.layer { layers[layer, default: .init()].add(tensor.parameters, bytes) }
       case .buffer:
         totals.bufferElements += tensor.elements
       case .quantAux:
@@ -89,6 +94,9 @@ public struct CountSummary: Equatable, Sendable {
     public var bytes: UInt64 = 0
     /// Tensors whose dtype is unknown, so their bytes are not in `bytes`.
     public var tensorsOfUnknownSize = 0
+    /// Parameter tensors stored packed (several weights per stored element) and their stored elements.
+    public var packedTensors = 0
+    public var packedStoredElements: UInt64 = 0
     public var nonParameterElements: UInt64 { bufferElements + quantAuxElements }
   }
 

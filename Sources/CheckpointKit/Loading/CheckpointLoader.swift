@@ -41,7 +41,21 @@ public enum CheckpointLoader {
       }
     }
     classify(&catalog)
+    applyPacking(&catalog)
     return catalog
+  }
+
+  /// Counts packed quantized weights as the weights they hold, with the bit width from an
+  /// adjacent config.json when it declares one (read only when such tensors exist).
+  static func applyPacking(_ catalog: inout Catalog) {
+    guard catalog.tensors.contains(where: { $0.dtype == "I32" || $0.dtype == "U32" || $0.dtype == "U8" }) else { return }
+    var bits: Int?
+    if catalog.tensors.contains(where: { $0.name.hasSuffix(".qweight") || $0.name.hasSuffix(".weight_packed") }),
+      let config = ConfigFile.find(for: catalog)
+    {
+      bits = config.integer("quantization_config.bits", "quantization_config.config_groups.group_0.weights.num_bits")
+    }
+    PackedWeights.apply(to: &catalog, configBits: bits)
   }
 
   /// Reads one safetensors or GGUF file, plain or zstd-compressed, recognized by its first bytes
