@@ -30,14 +30,14 @@ struct AuditCommand: ParsableCommand {
   var exact = false
 
   func validate() throws {
-    if let expect, Expectation(expect) == nil {
+    if let expect, ParameterExpectation(expect) == nil {
       throw ValidationError("--expect takes a size label such as 7B or 1.5B, or a whole number; got '\(expect)'.")
     }
     if let tolerance, tolerance < 0 { throw ValidationError("--tolerance must not be negative.") }
   }
 
   func run() throws {
-    let expectation = expect.flatMap { Expectation($0, tolerance: tolerance.map { $0 / 100 }) }
+    let expectation = expect.flatMap { ParameterExpectation($0, tolerance: tolerance.map { $0 / 100 }) }
     try Runner(options: inputs, findingsStatus: 3).run(
       text: { catalog in
         let audit = Auditor.audit(catalog, Counter.count(catalog), config: ConfigFile.find(for: catalog), expect: expectation)

@@ -75,7 +75,7 @@ public struct Audit: Equatable, Sendable {
 }
 
 /// A figure the user expects, from `--expect 7B` or `--expect 6738415616`.
-public struct Expectation: Equatable, Sendable {
+public struct ParameterExpectation: Equatable, Sendable {
   public var text: String
   public var value: UInt64
   public var isLabel: Bool

@@ -3,7 +3,7 @@
 /// catalog supports.
 public enum Auditor {
   public static func audit(
-    _ catalog: Catalog, _ summary: CountSummary, config: ConfigFile? = nil, expect: Expectation? = nil
+    _ catalog: Catalog, _ summary: CountSummary, config: ConfigFile? = nil, expect: ParameterExpectation? = nil
   ) -> Audit {
     var notes: [String] = []
     var findings: [String] = []
