@@ -172,3 +172,35 @@ import Testing
     #expect(!r.stdout.contains("warning"))
   }
 }
+
+@Suite struct AuditCommandTests {
+  @Test func auditTextAndStatus() throws {
+    let r = try CLI.run(["audit", "TestData/tiny-llama-sharded"])
+    #expect(r.status == 0)
+    #expect(r.stdout.contains("config.json (llama)"))
+    #expect(r.stdout.contains("verdict: 139,584 parameters; every reported figure agrees or is explained"))
+  }
+
+  @Test func expectGatesCI() throws {
+    #expect(try CLI.run(["audit", "--expect", "140K", "TestData/tiny-llama"]).status == 0)
+    let wrong = try CLI.run(["audit", "--expect", "7B", "TestData/tiny-llama"])
+    #expect(wrong.status == 3)
+    #expect(wrong.stdout.contains("finding: expected 7B (7,000,000,000) within 2.0%"))
+    #expect(try CLI.run(["audit", "--expect", "139584", "TestData/tiny-llama"]).status == 0)
+    #expect(try CLI.run(["audit", "--expect", "139585", "TestData/tiny-llama"]).status == 3)
+    #expect(try CLI.run(["audit", "--expect", "lots", "TestData/tiny-llama"]).status == 64)
+  }
+
+  @Test func auditJSON() throws {
+    let r = try CLI.run(["audit", "--json", "TestData/tiny-llama.Q8_0.gguf"])
+    let audit = (CLI.json(r.stdout) as? [String: Any])?["audit"] as? [String: Any]
+    #expect(audit?["passed"] as? Bool == true)
+    let actual = audit?["actual"] as? [String: Any]
+    #expect(actual?["parameters"] as? Int == 106_816)
+    #expect(actual?["tied_head"] as? String == "tied")
+    let rows = audit?["reported"] as? [[String: Any]]
+    #expect(rows?.map { $0["source"] as? String } == ["general.size_label", "GGUF hyperparameters (llama)", "rule of thumb 2Vd+12Ld²"])
+    #expect(rows?.first?["difference"] as? Int == 33_184)
+    #expect((rows?.first?["explained_by"] as? [String])?.count == 1)
+  }
+}

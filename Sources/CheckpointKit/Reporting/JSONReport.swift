@@ -53,6 +53,7 @@ public enum JSONReport {
       if let stored = t.storedShape { members.append(("gguf_dims", .array(stored.map(JSONValue.unsigned)))) }
       members += [
         ("elements", .unsigned(t.elements)),
+        ("parameters", .unsigned(t.parameters)),
         ("bytes", t.bytes.map(JSONValue.unsigned) ?? .null),
         ("bits_per_element", t.bitsPerElement.map { .double(rounded($0)) } ?? .null),
         ("offset", .unsigned(t.offset)),
