@@ -24,7 +24,7 @@ struct CKPTInspect: ParsableCommand {
       `validate` has its own statuses: see `ckptinspect validate --help`.
       """,
     version: "0.1.0",
-    subcommands: [Summary.self, Tensors.self, Metadata.self, Validate.self, AuditCommand.self],
+    subcommands: [Summary.self, Tensors.self, Metadata.self, Validate.self, AuditCommand.self, MemoryCommand.self],
     defaultSubcommand: Summary.self
   )
 

@@ -1,0 +1,172 @@
+/// What a checkpoint costs to store, load, serve and fine-tune, from the catalog and the
+/// hyperparameters alone. All figures are bytes; the text report prints GiB (2^30 bytes).
+public struct MemoryEstimate: Sendable {
+  public struct Options: Sendable {
+    /// Tokens of context (default: the model's trained context, else 4096).
+    public var context: Int?
+    public var batch = 1
+    /// KV cache element type: f16, q8_0 or q4_0.
+    public var cacheType = "f16"
+    public var gpus: [GPU] = []
+    public var loraRank = 16
+    public init(context: Int? = nil, batch: Int = 1, cacheType: String = "f16", gpus: [GPU] = [], loraRank: Int = 16) {
+      self.context = context
+      self.batch = batch
+      self.cacheType = cacheType
+      self.gpus = gpus
+      self.loraRank = loraRank
+    }
+  }
+
+  public struct GPU: Equatable, Sendable {
+    public var name: String
+    public var bytes: UInt64
+    public init(name: String, bytes: UInt64) {
+      self.name = name
+      self.bytes = bytes
+    }
+
+    /// GPUs by name; sizes in GiB as the vendors sell them.
+    public static let known: [String: UInt64] = [
+      "t4": 16, "a10": 24, "l4": 24, "rtx3090": 24, "rtx4090": 24, "rtx5090": 32, "a100-40g": 40, "a100-80g": 80,
+      "h100": 80, "h200": 141, "mi300x": 192, "l40s": 48,
+    ]
+
+    /// Parses `24GiB`, `80GB` (taken as GiB), `16` (GiB), or a comma-separated list of names.
+    public static func parse(_ text: String) -> [GPU]? {
+      var result: [GPU] = []
+      for part in text.lowercased().split(separator: ",").map(String.init) {
+        if let size = known[part] {
+          result.append(GPU(name: part, bytes: size << 30))
+          continue
+        }
+        let digits = part.prefix { $0.isNumber || $0 == "." }
+        let unit = part.dropFirst(digits.count)
+        guard let value = Double(digits), value > 0, ["", "g", "gb", "gib"].contains(unit) else { return nil }
+        result.append(GPU(name: part, bytes: UInt64(value * Double(1 << 30))))
+      }
+      return result.isEmpty ? nil : result
+    }
+  }
+
+  /// A precision the weights could be stored at.
+  public struct Precision: Sendable {
+    public var name: String
+    public var bytes: UInt64
+  }
+
+  public struct GPUFit: Sendable {
+    public var gpu: GPU
+    public var fits: Bool
+    /// The longest context (at the batch size) that fits with the weights as stored; 0 if none.
+    public var maxContext: Int
+    /// The what-if precision with the most bytes that still fits at the context asked for.
+    public var bestPrecision: String?
+  }
+
+  public var parameters: UInt64
+  public var activeParameters: UInt64?
+  public var weightBytes: UInt64
+  public var byComponent: [(component: String, bytes: UInt64)]
+  public var precisions: [Precision]
+  public var attention: AttentionShape?
+  public var context: Int
+  public var batch: Int
+  public var cacheType: String
+  /// KV cache bytes per token at f16, q8_0, q4_0.
+  public var kvPerToken: [(type: String, bytes: UInt64)]
+  public var kvBytes: UInt64
+  public var overheadBytes: UInt64
+  public var servingBytes: UInt64 { weightBytes + kvBytes + overheadBytes }
+  public var fullFineTuneBytes: UInt64
+  public var loraRank: Int
+  public var loraTrainable: UInt64
+  public var loraBytes: UInt64
+  public var gpuFits: [GPUFit]
+
+  /// Bytes per cached element: f16 2; q8_0 34 per 32; q4_0 18 per 32 (ggml's blocks).
+  public static let cacheTypes: [(name: String, numerator: UInt64, denominator: UInt64)] = [
+    ("f16", 2, 1), ("q8_0", 34, 32), ("q4_0", 18, 32),
+  ]
+  /// Serving overhead: 1 GiB for the runtime (CUDA context, kernels) plus 5% of weights and
+  /// cache for activations and fragmentation. A stated rule, not a measurement.
+  public static func overhead(weights: UInt64, kv: UInt64) -> UInt64 { (1 << 30) + (weights + kv) / 20 }
+  /// Full fine-tuning with mixed precision and Adam: bf16 weights 2 + bf16 gradients 2 + fp32
+  /// master weights 4 + two fp32 Adam moments 8 = 16 bytes per parameter, activations excluded.
+  public static let fullFineTuneBytesPerParameter: UInt64 = 16
+
+  public static func estimate(_ catalog: Catalog, _ summary: CountSummary, config: ConfigFile?, active: UInt64?, options: Options) -> MemoryEstimate {
+    let attention = (catalog.format == .gguf || catalog.format == .splitGGUF) ? AttentionShape.from(gguf: catalog) : config.flatMap(AttentionShape.from(config:))
+    let context = options.context ?? attention?.trainedContext ?? 4096
+    let cache = cacheTypes.first { $0.name == options.cacheType } ?? cacheTypes[0]
+    func kv(_ type: (name: String, numerator: UInt64, denominator: UInt64), context: Int) -> UInt64 {
+      guard let attention else { return 0 }
+      return attention.elements(context: context) * UInt64(options.batch) * type.numerator / type.denominator
+    }
+    let weights = summary.totals.bytes
+    let kvBytes = kv(cache, context: context)
+    let precisions = whatIf(catalog)
+    let overhead = overhead(weights: weights, kv: kvBytes)
+    // LoRA on every 2-D projection of attention and the FFN/experts: r x (rows + cols) each.
+    let targets: Set<Component> = [.attention, .ffn, .experts, .sharedExperts]
+    let trainable = catalog.tensors.filter { $0.role == .parameter && targets.contains($0.component) && $0.shape.count == 2 }
+      .reduce(UInt64(0)) { $0 + UInt64(options.loraRank) * ($1.shape[0] + $1.shape[1]) }
+    let fits = options.gpus.map { gpu -> GPUFit in
+      let need = weights + kvBytes + overhead
+      var low = 0, high = 1 << 24
+      while low < high {
+        let mid = (low + high + 1) / 2
+        let kvMid = kv(cache, context: mid)
+        if weights + kvMid + MemoryEstimate.overhead(weights: weights, kv: kvMid) <= gpu.bytes { low = mid } else { high = mid - 1 }
+      }
+      // The most bytes that fit is the most precise (Q8_0's 8.5 bits beat F8's 8).
+      let best = precisions.filter { p in p.bytes + kvBytes + MemoryEstimate.overhead(weights: p.bytes, kv: kvBytes) <= gpu.bytes }
+        .max { $0.bytes < $1.bytes }
+      return GPUFit(gpu: gpu, fits: need <= gpu.bytes, maxContext: attention == nil ? 0 : low, bestPrecision: best?.name)
+    }
+    return MemoryEstimate(
+      parameters: summary.totals.parameters, activeParameters: active, weightBytes: weights,
+      byComponent: summary.byComponent.map { ($0.key, $0.row.bytes) }, precisions: precisions, attention: attention,
+      context: context, batch: options.batch, cacheType: cache.name,
+      kvPerToken: cacheTypes.map { ($0.name, kv($0, context: 1) / UInt64(max(options.batch, 1))) }, kvBytes: kvBytes,
+      overheadBytes: overhead, fullFineTuneBytes: summary.totals.parameters * fullFineTuneBytesPerParameter,
+      loraRank: options.loraRank, loraTrainable: trainable, loraBytes: weights + trainable * fullFineTuneBytesPerParameter,
+      gpuFits: fits)
+  }
+
+  /// The parameters at other precisions, from the widest format down. ggml block types apply to tensors
+  /// of two or more dimensions whose rows hold whole blocks; a row that does not falls back to
+  /// Q8_0 (or F16 when not a multiple of 32); 1-D tensors (norms, biases) stay F32, as
+  /// llama.cpp's quantizer leaves them. int8/int4 carry one F16 scale per group of 128.
+  static func whatIf(_ catalog: Catalog) -> [Precision] {
+    let parameters = catalog.tensors.filter { $0.role == .parameter }
+    func uniform(_ name: String, bits: UInt64) -> Precision {
+      Precision(name: name, bytes: parameters.reduce(0) { $0 + $1.parameters * bits / 8 })
+    }
+    func blocks(_ name: String, _ id: UInt32) -> Precision {
+      let type = GGMLType.type(id: id)!
+      let q8 = GGMLType.type(id: 8)!
+      let bytes = parameters.reduce(UInt64(0)) { sum, t in
+        let row = t.shape.last ?? 1
+        if t.shape.count < 2 { return sum + t.parameters * 4 }
+        if row % type.blockElements == 0 { return sum + t.parameters / type.blockElements * type.blockBytes }
+        if row % q8.blockElements == 0 { return sum + t.parameters / q8.blockElements * q8.blockBytes }
+        return sum + t.parameters * 2
+      }
+      return Precision(name: name, bytes: bytes)
+    }
+    func grouped(_ name: String, bits: UInt64) -> Precision {
+      let bytes = parameters.reduce(UInt64(0)) { sum, t in
+        guard t.shape.count >= 2, let row = t.shape.last, row > 0 else { return sum + t.parameters * 2 }
+        let rows = t.parameters / row
+        return sum + t.parameters * bits / 8 + rows * ((row + 127) / 128) * 2
+      }
+      return Precision(name: name, bytes: bytes)
+    }
+    return [
+      uniform("F32", bits: 32), uniform("F16/BF16", bits: 16), uniform("F8", bits: 8), blocks("Q8_0", 8),
+      grouped("int8 g128", bits: 8), blocks("Q6_K", 14), blocks("Q5_K", 13), blocks("Q4_K", 12), blocks("Q4_0", 2),
+      grouped("int4 g128", bits: 4), blocks("Q3_K", 11), blocks("Q2_K", 10), blocks("IQ2_XS", 17),
+    ]
+  }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import CheckpointKit
+
+struct MemoryCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "memory",
+    abstract: "Estimate what a checkpoint costs to store, serve (weights + KV cache) and fine-tune.",
+    discussion: "Sizes are printed in GiB (2^30 bytes) and given in bytes in JSON. --explain states every formula.")
+
+  @OptionGroup var inputs: InputOptions
+
+  @Option(help: "Context length in tokens for the KV cache (default: the model's trained context).")
+  var context: Int?
+
+  @Option(help: "Sequences served at once.")
+  var batch = 1
+
+  @Option(help: "KV cache element type: f16, q8_0 or q4_0.")
+  var cacheType = "f16"
+
+  @Option(help: "GPU memory to check against: a size (24GiB) or names (rtx4090,a100-80g,h100).")
+  var gpu: String?
+
+  @Option(help: "LoRA rank for the fine-tuning estimate.")
+  var loraRank = 16
+
+  @Flag(help: "State the formulas used.")
+  var explain = false
+
+  func validate() throws {
+    if let context, context <= 0 { throw ValidationError("--context must be positive.") }
+    if batch <= 0 { throw ValidationError("--batch must be positive.") }
+    if !MemoryEstimate.cacheTypes.contains(where: { $0.name == cacheType }) {
+      throw ValidationError("--cache-type must be f16, q8_0 or q4_0.")
+    }
+    if let gpu, MemoryEstimate.GPU.parse(gpu) == nil {
+      throw ValidationError(
+        "--gpu takes a size such as 24GiB or names from: \(MemoryEstimate.GPU.known.keys.sorted().joined(separator: ", ")).")
+    }
+    if loraRank <= 0 { throw ValidationError("--lora-rank must be positive.") }
+  }
+
+  func estimate(_ catalog: Catalog) -> MemoryEstimate {
+    let summary = Counter.count(catalog)
+    let config = ConfigFile.find(for: catalog)
+    let active = Auditor.audit(catalog, summary, config: config).actual.activeParameters
+    let options = MemoryEstimate.Options(
+      context: context, batch: batch, cacheType: cacheType, gpus: gpu.flatMap(MemoryEstimate.GPU.parse) ?? [],
+      loraRank: loraRank)
+    return MemoryEstimate.estimate(catalog, summary, config: config, active: active, options: options)
+  }
+
+  func run() throws {
+    try Runner(options: inputs).run(
+      text: { catalog in catalog.path + "\n" + MemoryReport.text(estimate(catalog), explain: explain) },
+      json: { catalog in
+        .object([("schema", .string(JSONReport.schema)), ("path", .string(catalog.path)), ("memory", MemoryReport.json(estimate(catalog)))])
+      })
+  }
+}

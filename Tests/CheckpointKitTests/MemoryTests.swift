@@ -1,0 +1,110 @@
+import Testing
+@testable import CheckpointKit
+
+/// Memory figures checked by hand: each expectation states its arithmetic.
+@Suite struct MemoryTests {
+  static func estimate(_ catalog: Catalog, config: ConfigFile? = nil, _ options: MemoryEstimate.Options = .init()) -> MemoryEstimate {
+    let summary = Counter.count(catalog)
+    let active = Auditor.audit(catalog, summary, config: config).actual.activeParameters
+    return MemoryEstimate.estimate(catalog, summary, config: config, active: active, options: options)
+  }
+
+  @Test func smolLM2KVCache() throws {
+    let catalog = try CheckpointLoader.load(Paths.real("smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"))
+    let m = Self.estimate(catalog)
+    // K and V x 30 layers x 3 KV heads x 64 dims x 2 bytes (f16) = 23,040 bytes per token.
+    #expect(m.kvPerToken.first { $0.type == "f16" }?.bytes == 23_040)
+    // q8_0: 34 bytes per 32 elements; q4_0: 18 per 32.
+    #expect(m.kvPerToken.first { $0.type == "q8_0" }?.bytes == 11_520 * 34 / 32)
+    #expect(m.kvPerToken.first { $0.type == "q4_0" }?.bytes == 11_520 * 18 / 32)
+    // The trained context (8,192) by default.
+    #expect(m.context == 8192)
+    #expect(m.kvBytes == 23_040 * 8192)
+    #expect(m.weightBytes == 96_576_768)
+    #expect(m.fullFineTuneBytes == 134_515_008 * 16)
+    #expect(m.overheadBytes == (1 << 30) + (96_576_768 + 23_040 * 8192) / 20)
+  }
+
+  /// A catalog shaped like Llama-3-8B (BF16), built by hand, with its GGUF-style keys.
+  static func llama3_8b() -> Catalog {
+    let v: UInt64 = 128_256, d: UInt64 = 4096, f: UInt64 = 14_336
+    func t(_ name: String, _ shape: [UInt64], _ component: Component, _ layer: Int? = nil) -> TensorRecord {
+      let n = shape.reduce(1, *)
+      return TensorRecord(name: name, dtype: "BF16", shape: shape, elements: n, bytes: n * 2, bitsPerElement: 16, component: component, layer: layer)
+    }
+    var tensors = [t("token_embd.weight", [v, d], .embedding), t("output.weight", [v, d], .head), t("output_norm.weight", [d], .norm)]
+    for l in 0..<32 {
+      tensors += [
+        t("blk.\(l).attn_norm.weight", [d], .norm, l), t("blk.\(l).ffn_norm.weight", [d], .norm, l),
+        t("blk.\(l).attn_q.weight", [d, d], .attention, l), t("blk.\(l).attn_k.weight", [1024, d], .attention, l),
+        t("blk.\(l).attn_v.weight", [1024, d], .attention, l), t("blk.\(l).attn_output.weight", [d, d], .attention, l),
+        t("blk.\(l).ffn_gate.weight", [f, d], .ffn, l), t("blk.\(l).ffn_up.weight", [f, d], .ffn, l),
+        t("blk.\(l).ffn_down.weight", [d, f], .ffn, l),
+      ]
+    }
+    let metadata: [MetadataEntry] = [
+      .init(key: "general.architecture", value: .string("llama")),
+      .init(key: "llama.block_count", value: .unsigned(32, type: "uint32")),
+      .init(key: "llama.embedding_length", value: .unsigned(4096, type: "uint32")),
+      .init(key: "llama.attention.head_count", value: .unsigned(32, type: "uint32")),
+      .init(key: "llama.attention.head_count_kv", value: .unsigned(8, type: "uint32")),
+      .init(key: "llama.context_length", value: .unsigned(8192, type: "uint32")),
+    ]
+    return Catalog(path: "llama3-8b.gguf", format: .gguf, files: [], metadata: metadata, tensors: tensors)
+  }
+
+  @Test func llama3_8bByHand() {
+    let m = Self.estimate(Self.llama3_8b(), config: nil, .init(gpus: MemoryEstimate.GPU.parse("rtx4090,t4")!))
+    #expect(m.parameters == 8_030_261_248)
+    // 8,030,261,248 parameters x 2 bytes = 16.06 GB at BF16.
+    #expect(m.weightBytes == 16_060_522_496)
+    #expect(m.precisions.first { $0.name == "F16/BF16" }?.bytes == 16_060_522_496)
+    // KV at 8,192 tokens: 2 x 32 layers x 8 heads x 128 dims x 2 bytes x 8,192 = 1 GiB.
+    #expect(m.kvBytes == 1 << 30)
+    // Q4_K: every 2-D row is 4,096 or 14,336 wide (multiples of 256): 144 bytes per 256 weights;
+    // the 65 norms of 4,096 stay F32.
+    let matrices: UInt64 = 8_030_261_248 - 65 * 4096
+    #expect(m.precisions.first { $0.name == "Q4_K" }?.bytes == matrices / 256 * 144 + 65 * 4096 * 4)
+    // 24 GiB: 16.06 GB + 1 GiB + overhead fits; 16 GiB does not.
+    #expect(m.gpuFits.map(\.fits) == [true, false])
+    #expect(m.gpuFits[1].bestPrecision == "Q8_0")
+    // LoRA r=16 on 32 x (q, k, v, o, gate, up, down).
+    let perLayer: UInt64 = 16 * ((4096 + 4096) * 2 + (1024 + 4096) * 2 + (14_336 + 4096) * 3)
+    #expect(m.loraTrainable == 32 * perLayer)
+  }
+
+  @Test func slidingWindowLayersHoldTheirWindow() throws {
+    // Mistral-7B-v0.1: 32 layers, 8 KV heads of 128, a 4,096-token window on every layer.
+    let json = #"{"model_type":"mistral","num_hidden_layers":32,"hidden_size":4096,"num_attention_heads":32,"num_key_value_heads":8,"max_position_embeddings":32768,"sliding_window":4096}"#
+    let config = try FormulaTests.config(json)
+    let shape = try #require(AttentionShape.from(config: config))
+    #expect(shape.slidingLayers == 32)
+    // 32 x 8 x 256 x 4,096 tokens x 2 bytes = 0.5 GiB, whatever the context beyond the window.
+    #expect(shape.elements(context: 32_768) * 2 == 1 << 29)
+    #expect(shape.elements(context: 1024) * 2 == 1 << 27)
+    // Gemma 2 alternates: half the layers keep the window.
+    let gemma = #"{"model_type":"gemma2","num_hidden_layers":26,"hidden_size":2304,"num_attention_heads":8,"num_key_value_heads":4,"head_dim":256,"sliding_window":4096}"#
+    #expect(AttentionShape.from(config: try FormulaTests.config(gemma))?.slidingLayers == 13)
+  }
+
+  @Test func mixtralKeepsAllExpertsResident() throws {
+    let json = #"{"model_type":"mixtral","vocab_size":32000,"hidden_size":4096,"num_hidden_layers":32,"intermediate_size":14336,"num_attention_heads":32,"num_key_value_heads":8,"num_local_experts":8,"num_experts_per_tok":2,"max_position_embeddings":32768}"#
+    let shape = try #require(AttentionShape.from(config: try FormulaTests.config(json)))
+    // 2 x 32 x 8 x 128 x 2 bytes = 131,072 bytes per token.
+    #expect(shape.elements(context: 1) * 2 == 131_072)
+  }
+
+  @Test func encodersHaveNoKVCache() throws {
+    let catalog = try CheckpointLoader.load(Paths.real("minilm/model.safetensors"))
+    let m = Self.estimate(catalog, config: ConfigFile.find(for: catalog))
+    #expect(m.attention == nil)
+    #expect(m.kvBytes == 0)
+    #expect(m.fullFineTuneBytes == 22_713_216 * 16)
+  }
+
+  @Test func gpuSizes() {
+    #expect(MemoryEstimate.GPU.parse("24GiB") == [MemoryEstimate.GPU(name: "24gib", bytes: 24 << 30)])
+    #expect(MemoryEstimate.GPU.parse("h100,a100-40g")?.map(\.bytes) == [80 << 30, 40 << 30])
+    #expect(MemoryEstimate.GPU.parse("big") == nil)
+  }
+}
