@@ -10,6 +10,8 @@ public enum Counter {
     var components = [CountSummary.Row](repeating: .init(), count: Component.allCases.count)
     var pairs = [[CountSummary.Row]](repeating: [], count: Component.allCases.count)
     var roles = [CountSummary.Row](repeating: .init(), count: 3)
+    // Layers in an array while their indices are small (always, in real models).
+    var layerRows: [CountSummary.Row] = []
     var layers: [Int: CountSummary.Row] = [:]
     var dtypeRows: [CountSummary.Row] = []
 
@@ -34,7 +36,14 @@ public enum Counter {
         components[c].add(tensor.parameters, bytes)
         while pairs[c].count <= d { pairs[c].append(.init()) }
         pairs[c][d].add(tensor.parameters, bytes)
-        if let layer = tensor.layer { layers[layer, default: .init()].add(tensor.parameters, bytes) }
+        if let layer = tensor.layer {
+          if layer < 4096 {
+            while layerRows.count <= layer { layerRows.append(.init()) }
+            layerRows[layer].add(tensor.parameters, bytes)
+          } else {
+            layers[layer, default: .init()].add(tensor.parameters, bytes)
+          }
+        }
       case .buffer:
         totals.bufferElements += tensor.elements
       case .quantAux:
@@ -55,7 +64,8 @@ public enum Counter {
         .map { CountSummary.ComponentDType(component: component, dtype: dtypes.names[$0.offset], row: $0.element) }
         .sorted { $0.dtype < $1.dtype }
     }
-    summary.byLayer = layers.sorted { $0.key < $1.key }.map { CountSummary.LayerRow(layer: $0.key, row: $0.value) }
+    summary.byLayer = layerRows.enumerated().filter { $0.element.tensors > 0 }.map { CountSummary.LayerRow(layer: $0.offset, row: $0.element) }
+      + layers.sorted { $0.key < $1.key }.map { CountSummary.LayerRow(layer: $0.key, row: $0.value) }
     summary.byRole = [Role.parameter, .buffer, .quantAux].compactMap { role in
       roles[role.index].tensors == 0 ? nil : .init(key: role.rawValue, row: roles[role.index])
     }

@@ -36,11 +36,15 @@ public struct TiedHead: Equatable, Sendable {
   ]
 
   public static func detect(in catalog: Catalog) -> TiedHead {
-    let names = catalog.tensors.map(\.name)
+    // Names are compared only within the component they belong to: on a 20,000-tensor header,
+    // comparing every name with every candidate was a tenth of the counting.
     let embedding = catalog.tensors.first { t in
-      t.name == "token_embd.weight" || t.name == "shared.weight" || embeddingSuffixes.contains { t.name.hasSuffix($0) }
+      t.component == .embedding
+        && (t.name == "token_embd.weight" || t.name == "shared.weight" || embeddingSuffixes.contains { t.name.hasSuffix($0) })
     }
-    let head = catalog.tensors.first { t in headNames.contains(t.name) || headSuffixes.contains { t.name.hasSuffix($0) } }
+    let head = catalog.tensors.first { t in
+      t.component == .head && (headNames.contains(t.name) || headSuffixes.contains { t.name.hasSuffix($0) })
+    }
     guard let embedding else {
       return TiedHead(state: head == nil ? .notApplicable : .untied, embedding: nil, head: head?.name, headMatchesEmbeddingShape: false)
     }
@@ -53,9 +57,12 @@ public struct TiedHead: Equatable, Sendable {
     }
     let isDecoder: Bool
     if catalog.format == .gguf || catalog.format == .splitGGUF {
-      isDecoder = !encoderArchitectures.contains(catalog.architecture ?? "") && names.contains("output_norm.weight")
+      isDecoder = !encoderArchitectures.contains(catalog.architecture ?? "")
+        && catalog.tensors.contains { $0.component == .norm && $0.name == "output_norm.weight" }
     } else {
-      isDecoder = names.contains { n in finalNormSuffixes.contains { n == $0 } || dottedFinalNorms.contains { n.hasSuffix($0) } }
+      isDecoder = catalog.tensors.contains { t in
+        t.component == .norm && (finalNormSuffixes.contains { t.name == $0 } || dottedFinalNorms.contains { t.name.hasSuffix($0) })
+      }
     }
     return TiedHead(
       state: isDecoder ? .tied : .notApplicable, embedding: embedding.name, head: nil, headMatchesEmbeddingShape: false)

@@ -171,11 +171,12 @@ struct HeaderScanner {
     let start = index
     var value: UInt64 = 0
     var overflow = false
-    while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) {
-      let (times10, o1) = value.multipliedReportingOverflow(by: 10)
-      let (sum, o2) = times10.addingReportingOverflow(UInt64(bytes[index] - UInt8(ascii: "0")))
-      overflow = overflow || o1 || o2
-      value = sum
+    while index < bytes.count {
+      let digit = bytes[index] &- UInt8(ascii: "0")
+      guard digit < 10 else { break }
+      // 1844674407370955161 = UInt64.max / 10: past it, or at it with a digit over 5, overflows.
+      if value > 1_844_674_407_370_955_161 || (value == 1_844_674_407_370_955_161 && digit > 5) { overflow = true }
+      value = value &* 10 &+ UInt64(digit)
       index += 1
     }
     if index - start > 1 && bytes[start] == UInt8(ascii: "0") {
