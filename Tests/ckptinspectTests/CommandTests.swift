@@ -204,3 +204,30 @@ import Testing
     #expect((rows?.first?["explained_by"] as? [String])?.count == 1)
   }
 }
+
+@Suite struct MemoryCommandTests {
+  @Test func memoryText() throws {
+    let r = try CLI.run(["memory", "TestData/tiny-llama.Q8_0.gguf", "--context", "256", "--gpu", "t4", "--explain"])
+    #expect(r.status == 0)
+    // 2 layers x 2 KV heads x (16 + 16) x 2 bytes = 256 bytes per token at f16.
+    #expect(r.stdout.contains("KV cache per token   f16 256 B, q8_0 136 B, q4_0 72 B"))
+    #expect(r.stdout.contains("t4"))
+    #expect(r.stdout.contains("fits"))
+    #expect(r.stdout.split(separator: "\n").allSatisfy { $0.count <= 80 })
+  }
+
+  @Test func memoryJSON() throws {
+    let r = try CLI.run(["memory", "--json", "TestData/tiny-llama.Q8_0.gguf", "--context", "256", "--batch", "2"])
+    let memory = (CLI.json(r.stdout) as? [String: Any])?["memory"] as? [String: Any]
+    let kv = memory?["kv_cache"] as? [String: Any]
+    #expect((kv?["per_token"] as? [String: Any])?["f16"] as? Int == 256)
+    #expect(kv?["bytes"] as? Int == 256 * 256 * 2)
+    // 106,496 Q8_0 weights in 34-byte blocks of 32, and 320 F32 norm weights.
+    #expect(memory?["weights_bytes"] as? Int == 106_496 / 32 * 34 + 320 * 4)
+  }
+
+  @Test func badOptions() throws {
+    #expect(try CLI.run(["memory", "TestData/tiny-llama", "--cache-type", "q5"]).status == 64)
+    #expect(try CLI.run(["memory", "TestData/tiny-llama", "--gpu", "huge"]).status == 64)
+  }
+}

@@ -1,16 +1,20 @@
 /// The memory estimate as a compact text table (GiB = 2^30 bytes) and as JSON (bytes).
 public enum MemoryReport {
+  /// Binary units throughout: `0.18 GiB` from 100 MiB up, `114.4 KiB` and `256 B` below.
   static func gib(_ bytes: UInt64) -> String {
     let v = Double(bytes) / Double(1 << 30)
-    return Units.fixed(v, v < 10 ? 2 : 1) + " GiB"
+    if v >= 0.1 { return Units.fixed(v, v < 10 ? 2 : 1) + " GiB" }
+    return kib(bytes)
   }
 
   static func kib(_ bytes: UInt64) -> String {
-    bytes < 1 << 20 ? Units.fixed(Double(bytes) / 1024, 1) + " KiB" : Units.fixed(Double(bytes) / Double(1 << 20), 2) + " MiB"
+    if bytes < 1024 { return "\(bytes) B" }
+    if bytes < 1 << 20 { return Units.fixed(Double(bytes) / 1024, 1) + " KiB" }
+    return Units.fixed(Double(bytes) / Double(1 << 20), 1) + " MiB"
   }
 
   public static func text(_ m: MemoryEstimate, explain: Bool = false) -> String {
-    var lines = ["  memory (GiB = 2^30 bytes)"]
+    var lines = ["  memory (binary units: 1 GiB = 2^30 bytes)"]
     var table = TextTable([.left, .left])
     table.indent = 4
     let bits = m.parameters == 0 ? 0 : Double(m.weightBytes) * 8 / Double(m.parameters)
@@ -37,21 +41,23 @@ public enum MemoryReport {
     for fit in m.gpuFits {
       let answer = fit.fits ? "fits" : "does not fit"
       var text = "\(gib(fit.gpu.bytes)): \(answer)"
-      if m.attention != nil { text += "; max context \(Units.grouped(UInt64(fit.maxContext)))" }
-      text += "; best precision that fits: \(fit.bestPrecision ?? "none")"
+      if m.attention != nil { text += ", context up to \(Units.count(UInt64(fit.maxContext)))" }
+      text += ", best fit \(fit.bestPrecision ?? "none")"
       table.add([fit.gpu.name, text])
     }
     lines.append(table.render())
     if explain {
       lines += [
-        "    KV bytes = layers x kv_heads x (key_dim + value_dim) x tokens x batch x bytes per element",
-        "      (f16 2, q8_0 34/32, q4_0 18/32); sliding-window layers hold at most their window; MLA",
-        "      caches its latent (kv_lora_rank + rope dims) instead of K and V.",
-        "    overhead = 1 GiB runtime + 5% of weights and KV cache (activations, fragmentation).",
-        "    full fine-tuning = 16 bytes/param: bf16 weights 2, bf16 gradients 2, fp32 master 4, Adam 8.",
-        "    LoRA trainable = rank x (rows + cols) for every 2-D attention/FFN/expert projection.",
-        "    other precisions: ggml blocks for 2-D tensors whose rows hold whole blocks (else Q8_0,",
-        "      else F16); 1-D tensors stay F32; int8/int4 add one F16 scale per 128 weights.",
+        "    KV bytes = layers x KV heads x (key + value dims) x tokens x batch x element",
+        "      bytes (f16 2, q8_0 34/32, q4_0 18/32); sliding-window layers hold at most",
+        "      their window; MLA caches its latent (kv_lora_rank + rope dims) instead.",
+        "    overhead = 1 GiB runtime + 5% of weights and KV cache (activations etc.).",
+        "    full fine-tuning = 16 B/param: bf16 weights 2, bf16 grads 2, fp32 master 4,",
+        "      Adam moments 8; activations excluded.",
+        "    LoRA trainable = rank x (rows + cols) per 2-D attention/FFN/expert matrix.",
+        "    other precisions: ggml blocks for 2-D tensors whose rows hold whole blocks",
+        "      (else Q8_0, else F16); 1-D tensors stay F32; int8/int4 add one F16 scale",
+        "      per 128 weights.",
       ]
       if let a = m.attention {
         lines.append(
