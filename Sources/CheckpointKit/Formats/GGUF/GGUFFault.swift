@@ -34,8 +34,8 @@ public enum GGUFFault: Equatable, Sendable, CustomStringConvertible {
     case .badMagic(let magic):
       return "bad magic 0x\(String(magic, radix: 16, uppercase: true)) (expected 'GGUF')"
     case .unsupportedVersion(let v): return "unsupported GGUF version \(v) (known: 1, 2, 3)"
-    case .countTooLarge(let what, let count, let remaining):
-      return "\(what) count \(count) cannot fit in the \(remaining) bytes that remain"
+    case .countTooLarge(_, let count, let remaining):
+      return "\(count) cannot fit in the \(remaining) bytes that remain"
     case .unknownValueType(let t): return "unknown metadata value type \(t)"
     case .invalidBool(let b): return "bool value \(b) is neither 0 nor 1"
     case .nestingTooDeep(let limit): return "arrays nested deeper than \(limit) levels"
