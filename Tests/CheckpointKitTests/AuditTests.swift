@@ -110,9 +110,11 @@ import Testing
   @Test func smolLM2() throws {
     let a = try Self.audit(Paths.real("smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"))
     #expect(a.actual.tiedHead == .tied)
-    #expect(a.reported.map(\.source) == ["file name", "general.size_label", "GGUF hyperparameters (llama)", "rule of thumb 2Vd+12Ld²"])
+    #expect(a.reported.map(\.source) == [
+      "file name", "general.size_label", "general.name", "GGUF hyperparameters (llama)", "rule of thumb 2Vd+12Ld²",
+    ])
     // Rule of thumb: 2 x 49152 x 576 + 12 x 30 x 576^2 = 56,623,104 + 119,439,360.
-    #expect(a.reported.map(\.value) == [135_000_000, 135_000_000, 134_515_008, 176_062_464])
+    #expect(a.reported.map(\.value) == [135_000_000, 135_000_000, 135_000_000, 134_515_008, 176_062_464])
     #expect(a.reported[0].difference == 484_992)
     #expect(a.reported.allSatisfy { $0.ok })
     #expect(a.passed)

@@ -105,6 +105,17 @@ import Testing
     #expect(Counter.count(full).totals.parameters == 22_713_216)
   }
 
+  @Test func longWindowFrames() throws {
+    // Piped through `zstd --long=31`, a frame declares a 2 GiB window (the decoder's default limit is 128 MiB).
+    let source = Paths.real("minilm/model.safetensors")
+    let tmp = TempDir()
+    let long = tmp.path + "/long.safetensors.zst"
+    #expect(Self.zstd(["--long=31", "-1", "-c"], stdin: source, stdout: long) == 0)
+    let catalog = try CheckpointLoader.load(long)
+    #expect(Counter.count(catalog).totals.parameters == 22_713_216)
+    #expect(catalog.files.first?.compressedBytesRead ?? .max < 1_000_000)
+  }
+
   @Test func multipleFramesAndSkippableFrames() throws {
     let source = Paths.real("minilm/model.safetensors")
     let data = try Data(contentsOf: URL(fileURLWithPath: source))

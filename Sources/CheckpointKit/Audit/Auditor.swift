@@ -33,6 +33,12 @@ public enum Auditor {
         add("general.size_label", label.text, label.value, .label, active: label.kind == .active, label: label)
       }
     }
+    // Names written by converters ("Meta Llama 3 8B Instruct"): labels with M, B or T only, as
+    // K in a name is usually a context length (8k, 128k).
+    for key in ["general.name", "general.basename", "general.finetune"] {
+      guard let text = catalog.metadata[key]?.string else { continue }
+      for label in SizeLabel.find(in: text) { add(key, label.text, label.value, .label, active: label.kind == .active, label: label) }
+    }
     if let count = catalog.metadata["general.parameter_count"]?.integer, count >= 0 {
       add("general.parameter_count", String(count), UInt64(count), .exact)
     }

@@ -45,6 +45,9 @@ final class ZstdStream {
     self.compressed = compressed
     self.stream = stream
     ZSTD_initDStream(stream)
+    // `zstd --long=31` writes frames with a 2 GiB window, which the decoder refuses by default
+    // (its limit is 2^27). Allow the format's maximum: only the pages the header fills are touched.
+    ZSTD_DCtx_setParameter(stream, ZSTD_d_windowLogMax, 31)
     input = ZSTD_inBuffer(src: compressed.baseAddress, size: compressed.count, pos: 0)
   }
 
