@@ -2,23 +2,26 @@
 /// classifier's cache). Swift's Set and Dictionary hash with SipHash-1-3; this hashes eight bytes
 /// at a time with a multiply-xorshift mix, several times cheaper on 60-byte tensor names. The
 /// seed is random per process, so a header cannot be crafted to make every name collide and turn
-/// the table quadratic.
+/// the table quadratic. Keys, flags and values sit in separate plain arrays: an array of optional
+/// tuples is built element by element through generic witnesses, slowly.
 struct StringTable<Value: Sendable>: Sendable {
-  private var slots: [(key: String, value: Value)?]
+  private var keys: [String]
+  private var used: [Bool]
+  private var values: [Value?]
   private(set) var count = 0
-
-  static var seed: UInt64 { stringTableSeed }
 
   init(capacity: Int = 8) {
     var size = 16
     while size < capacity * 2 { size <<= 1 }
-    slots = Array(repeating: nil, count: size)
+    keys = Array(repeating: "", count: size)
+    used = Array(repeating: false, count: size)
+    values = Array(repeating: nil, count: size)
   }
 
   static func hash(_ key: String) -> UInt64 {
     var key = key
     return key.withUTF8 { bytes in
-      var h = seed ^ UInt64(bytes.count)
+      var h = stringTableSeed ^ UInt64(bytes.count)
       var at = 0
       while at + 8 <= bytes.count {
         let word = UnsafeRawBufferPointer(bytes).loadUnaligned(fromByteOffset: at, as: UInt64.self)
@@ -41,10 +44,10 @@ struct StringTable<Value: Sendable>: Sendable {
   }
 
   private func slot(of key: String) -> (index: Int, found: Bool) {
-    let mask = slots.count - 1
+    let mask = keys.count - 1
     var index = Int(truncatingIfNeeded: StringTable.hash(key)) & mask
-    while let entry = slots[index] {
-      if entry.key == key { return (index, true) }
+    while used[index] {
+      if keys[index] == key { return (index, true) }
       index = (index + 1) & mask
     }
     return (index, false)
@@ -52,25 +55,29 @@ struct StringTable<Value: Sendable>: Sendable {
 
   subscript(key: String) -> Value? {
     let (index, found) = slot(of: key)
-    return found ? slots[index]?.value : nil
+    return found ? values[index] : nil
   }
 
   /// Adds `key` with `value` unless present; true when it was added.
   @discardableResult
   mutating func insert(_ key: String, _ value: Value) -> Bool {
-    if (count + 1) * 2 > slots.count { grow() }
+    if (count + 1) * 2 > keys.count { grow() }
     let (index, found) = slot(of: key)
     if found { return false }
-    slots[index] = (key, value)
+    keys[index] = key
+    used[index] = true
+    values[index] = value
     count += 1
     return true
   }
 
   private mutating func grow() {
-    let old = slots
-    slots = Array(repeating: nil, count: old.count * 2)
+    let (oldKeys, oldUsed, oldValues) = (keys, used, values)
+    keys = Array(repeating: "", count: oldKeys.count * 2)
+    used = Array(repeating: false, count: oldKeys.count * 2)
+    values = Array(repeating: nil, count: oldKeys.count * 2)
     count = 0
-    for case let entry? in old { insert(entry.key, entry.value) }
+    for k in oldKeys.indices where oldUsed[k] { insert(oldKeys[k], oldValues[k]!) }
   }
 }
 
@@ -79,15 +86,15 @@ private let stringTableSeed = UInt64.random(in: 0...UInt64.max)
 
 /// A set of strings on `StringTable`.
 struct StringSet: Sendable {
-  private var table: StringTable<Void>
+  private var table: StringTable<Bool>
   init(capacity: Int = 8) { table = StringTable(capacity: capacity) }
   init<S: Sequence>(_ items: S) where S.Element == String {
     table = StringTable(capacity: items.underestimatedCount)
-    for item in items { table.insert(item, ()) }
+    for item in items { table.insert(item, true) }
   }
   var count: Int { table.count }
   /// Adds `item`; true when it was not there yet.
   @discardableResult
-  mutating func insert(_ item: String) -> Bool { table.insert(item, ()) }
+  mutating func insert(_ item: String) -> Bool { table.insert(item, true) }
   func contains(_ item: String) -> Bool { table[item] != nil }
 }

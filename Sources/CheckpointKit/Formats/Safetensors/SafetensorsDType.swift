@@ -11,10 +11,16 @@ public enum SafetensorsDType {
     "F64": 64, "I64": 64, "U64": 64, "C64": 64,
   ]
 
-  private static let names: [(bytes: [UInt8], name: String)] = bits.keys.sorted().map { (Array($0.utf8), $0) }
+  private static let names: [(bytes: [UInt8], name: String, bits: Int)] = bits.keys.sorted().map { (Array($0.utf8), $0, bits[$0]!) }
 
   /// The known dtype whose name is `raw`, as a shared String (nothing is allocated per tensor).
   static func name(matching raw: UnsafeRawBufferPointer) -> String? {
     names.first { $0.bytes.count == raw.count && raw.equals($0.bytes) }?.name
+  }
+
+  /// The width of a dtype, by a scan of the 22 names (dtype names are short strings: comparing
+  /// them is cheaper than hashing one for the dictionary, once per tensor).
+  static func width(of dtype: String) -> Int? {
+    names.first { $0.name == dtype }?.bits
   }
 }

@@ -80,7 +80,7 @@ public enum SafetensorsReader {
             throw CheckpointError(offset: keyOffset, field: "header", fault: .safetensors(.duplicateKey(key)))
           }
           var tensor = try scanTensor(&scanner, name: key, at: keyOffset)
-          if let bits = SafetensorsDType.bits[tensor.dtype] {
+          if let bits = SafetensorsDType.width(of: tensor.dtype) {
             tensor.bits = bits
           } else {
             warnings.append("tensor '\(key)' has unknown dtype '\(tensor.dtype)': its size cannot be checked")
@@ -230,6 +230,8 @@ public enum SafetensorsReader {
       throw scanner.fail(.invalidField(tensor: tensor, why: "\(what)s are not an array"), field: "tensor '\(tensor)'")
     }
     var values: [UInt64] = []
+    // Shapes have at most a few dimensions: one allocation, not one per append.
+    values.reserveCapacity(4)
     if scanner.consume(UInt8(ascii: "]")) { return values }
     repeat {
       values.append(try scanner.unsigned(what))
