@@ -70,3 +70,41 @@ import Testing
     #expect(fault { try CheckpointLoader.load(path) } == .safetensors(.sizeMismatch(tensor: "a", expected: 16, span: 8)))
   }
 }
+
+/// Numbers from a crafted file that would overflow any sum or product: every report must
+/// saturate, never trap.
+@Suite struct OverflowTests {
+  @Test func hugeTensorsOfUnknownTypeAreSummedWithoutTrapping() throws {
+    var g = GGUFBuilder()
+    g.string("general.architecture", "llama")
+    for k in 0..<6 { g.tensor("t\(k)", dims: [1 << 31, 1 << 31], type: 99, offset: 0) }
+    let tmp = TempDir()
+    let catalog = try CheckpointLoader.load(tmp.write("huge.gguf", g.build()))
+    let summary = Counter.count(catalog)
+    #expect(summary.totals.parameters == UInt64.max)
+    _ = TextReport.summary(catalog, summary)
+    _ = AuditReport.text(Auditor.audit(catalog, summary))
+    _ = MemoryReport.text(MemoryEstimate.estimate(catalog, summary, config: nil, active: nil, options: .init(gpus: [.init(name: "x", bytes: 1 << 30)])))
+  }
+
+  @Test func absurdHyperparametersNeitherTrapNorEstimate() throws {
+    var g = GGUFBuilder()
+    g.string("general.architecture", "llama")
+    for (key, value) in [("block_count", UInt32.max), ("embedding_length", UInt32.max), ("attention.head_count", 1),
+                         ("attention.head_count_kv", UInt32.max), ("feed_forward_length", UInt32.max), ("vocab_size", UInt32.max),
+                         ("expert_count", UInt32.max), ("expert_used_count", UInt32.max), ("context_length", UInt32.max)] {
+      g.uint32("llama.\(key)", value)
+    }
+    g.kv("llama.attention.key_length") { _, b in b.u32(5); b.i32(-4) }
+    let tmp = TempDir()
+    let catalog = try CheckpointLoader.load(tmp.write("absurd.gguf", g.build()))
+    let summary = Counter.count(catalog)
+    let audit = Auditor.audit(catalog, summary)
+    #expect(audit.reported.first?.value == UInt64.max)
+    _ = AuditReport.text(audit)
+    let memory = MemoryEstimate.estimate(catalog, summary, config: nil, active: nil, options: .init(context: Int.max, batch: Int.max))
+    // A negative key length is not a shape any model has: no KV estimate rather than nonsense.
+    #expect(memory.attention == nil)
+    _ = MemoryReport.text(memory)
+  }
+}

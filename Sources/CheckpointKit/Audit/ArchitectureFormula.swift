@@ -47,50 +47,60 @@ public enum ArchitectureFormula {
     public var embedding: UInt64
   }
 
+  // The formulas run on numbers from files, so every operation saturates (see Saturating).
+
   public static func decoder(_ d: Decoder) -> Count {
-    let h = UInt64(d.hidden), q = UInt64(d.heads * d.headDim), kv = UInt64(d.kvHeads * d.headDim)
-    let embedding = UInt64(d.vocab) * h
-    var attention = h * q + 2 * h * kv + q * h
-    if d.qkvBias { attention += q + 2 * kv }
-    if d.qkNorm { attention += 2 * UInt64(d.headDim) }
-    let norms = UInt64(d.normsPerLayer) * h
+    let h = UInt64(count: d.hidden)
+    let q = UInt64(count: d.heads).times(UInt64(count: d.headDim))
+    let kv = UInt64(count: d.kvHeads).times(UInt64(count: d.headDim))
+    let embedding = UInt64(count: d.vocab).times(h)
+    var attention = h.times(q).plus(h.times(kv).times(2)).plus(q.times(h))
+    if d.qkvBias { attention = attention.plus(q).plus(kv.times(2)) }
+    if d.qkNorm { attention = attention.plus(UInt64(count: d.headDim).times(2)) }
+    let norms = UInt64(count: d.normsPerLayer).times(h)
     var ffn: UInt64 = 0
     var routed: UInt64 = 0
+    let experts = UInt64(count: d.experts)
     if d.experts > 0 {
-      routed = UInt64(d.experts) * 3 * h * UInt64(d.expertIntermediate)
-      ffn = h * UInt64(d.experts)  // the router
-      if d.sharedIntermediate > 0 { ffn += 3 * h * UInt64(d.sharedIntermediate) + h }
+      routed = experts.times(3).times(h).times(UInt64(count: d.expertIntermediate))
+      ffn = h.times(experts)  // the router
+      if d.sharedIntermediate > 0 { ffn = ffn.plus(h.times(3).times(UInt64(count: d.sharedIntermediate))).plus(h) }
     } else {
-      ffn = 3 * h * UInt64(d.intermediate)
+      ffn = h.times(3).times(UInt64(count: d.intermediate))
     }
-    let perLayer = attention + norms + ffn + routed
-    let total = embedding * (d.tied ? 1 : 2) + UInt64(d.layers) * perLayer + h
-    let routedAll = UInt64(d.layers) * routed
-    let active = d.experts > 0 ? total - routedAll + routedAll / UInt64(d.experts) * UInt64(max(d.expertsUsed, 0)) : total
+    let perLayer = attention.plus(norms).plus(ffn).plus(routed)
+    let layers = UInt64(count: d.layers)
+    let total = embedding.times(d.tied ? 1 : 2).plus(layers.times(perLayer)).plus(h)
+    let routedAll = layers.times(routed)
+    let active = d.experts > 0
+      ? (total - min(routedAll, total)).plus((routedAll / experts).times(UInt64(count: d.expertsUsed))) : total
     return Count(total: total, active: active, routedExperts: routedAll, embedding: embedding)
   }
 
   /// GPT-2: learned positions, LayerNorms with bias, Conv1D projections with bias, tied head.
   public static func gpt2(vocab: Int, positions: Int, hidden: Int, layers: Int, inner: Int? = nil) -> UInt64 {
-    let d = UInt64(hidden), i = UInt64(inner ?? 4 * hidden)
-    let perLayer = 4 * d + (d * 3 * d + 3 * d) + (d * d + d) + (d * i + i) + (i * d + d)
-    return UInt64(vocab) * d + UInt64(positions) * d + UInt64(layers) * perLayer + 2 * d
+    let d = UInt64(count: hidden), i = UInt64(count: inner ?? 4 * min(hidden, Int(UInt32.max)))
+    let perLayer = d.times(4).plus(d.times(d).times(3).plus(d.times(3))).plus(d.times(d).plus(d))
+      .plus(d.times(i).plus(i)).plus(i.times(d).plus(d))
+    return UInt64(count: vocab).times(d).plus(UInt64(count: positions).times(d)).plus(UInt64(count: layers).times(perLayer))
+      .plus(d.times(2))
   }
 
   /// BERT: word, position and token-type embeddings with a LayerNorm, post-LN layers, a pooler.
   public static func bert(
     vocab: Int, positions: Int, typeVocab: Int, hidden: Int, layers: Int, intermediate: Int, pooler: Bool = true
   ) -> UInt64 {
-    let d = UInt64(hidden), i = UInt64(intermediate)
-    let embeddings = (UInt64(vocab) + UInt64(positions) + UInt64(typeVocab)) * d + 2 * d
-    let perLayer = 4 * (d * d + d) + 2 * d + (d * i + i) + (i * d + d) + 2 * d
-    return embeddings + UInt64(layers) * perLayer + (pooler ? d * d + d : 0)
+    let d = UInt64(count: hidden), i = UInt64(count: intermediate)
+    let rows = UInt64(count: vocab).plus(UInt64(count: positions)).plus(UInt64(count: typeVocab))
+    let embeddings = rows.times(d).plus(d.times(2))
+    let perLayer = d.times(d).plus(d).times(4).plus(d.times(2)).plus(d.times(i).plus(i)).plus(i.times(d).plus(d)).plus(d.times(2))
+    return embeddings.plus(UInt64(count: layers).times(perLayer)).plus(pooler ? d.times(d).plus(d) : 0)
   }
 
   /// The rule of thumb 2Vd + 12Ld^2 (embeddings and head, 4d^2 attention and 8d^2 FFN per
   /// layer): shown so users see how far it is from the truth, never used as a claim.
   public static func ruleOfThumb(vocab: Int, hidden: Int, layers: Int) -> UInt64 {
-    let v = UInt64(vocab), d = UInt64(hidden), l = UInt64(layers)
-    return 2 * v * d + 12 * l * d * d
+    let v = UInt64(count: vocab), d = UInt64(count: hidden), l = UInt64(count: layers)
+    return v.times(d).times(2).plus(l.times(d).times(d).times(12))
   }
 }

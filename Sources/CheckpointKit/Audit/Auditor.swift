@@ -105,7 +105,8 @@ public enum Auditor {
     }
     var active: UInt64?
     if routed > 0, let experts, experts > 0, let used, used > 0 {
-      active = summary.totals.parameters - routed + routed / UInt64(experts) * UInt64(used)
+      active = (summary.totals.parameters - min(routed, summary.totals.parameters))
+        .plus((routed / UInt64(experts)).times(UInt64(used)))
     }
     let separate: [(component: String, parameters: UInt64)] = [Component.vision, .audio, .projector, .mtp, .adapter].compactMap { c in
       let n = summary.parameters(of: c)
@@ -176,33 +177,35 @@ public enum Auditor {
         "\(label.text) names \(n) experts of a \(Units.count(label.value / UInt64(n))) model, but the experts share attention, embeddings and norms: the total is \(Units.count(actual.parameters)), not \(n) x \(Units.count(label.value / UInt64(n)))")
       return reasons
     }
-    if actual.tiedHead == .tied, embedding > 0, matches(a + embedding) {
+    if actual.tiedHead == .tied, embedding > 0, matches(a.plus(embedding)) {
       reasons.append("counts the tied head twice (+\(Units.grouped(embedding))): it is stored once and counted once here")
     }
     if actual.tiedHead == .untied, embedding > 0, a >= embedding, matches(a - embedding) {
       reasons.append("leaves out the untied output head (\(Units.grouped(embedding)))")
     }
-    if embedding > 0, a >= embedding, matches(a - embedding * (actual.tiedHead == .untied ? 2 : 1)) {
+    if embedding > 0, a >= embedding.times(actual.tiedHead == .untied ? 2 : 1),
+      matches(a - embedding.times(actual.tiedHead == .untied ? 2 : 1))
+    {
       reasons.append("leaves out the embeddings (non-embedding parameters only)")
     }
-    if actual.bufferElements > 0, matches(a + actual.bufferElements) {
+    if actual.bufferElements > 0, matches(a.plus(actual.bufferElements)) {
       reasons.append("counts \(Units.grouped(actual.bufferElements)) buffer elements (not learned) as parameters")
     }
-    if actual.quantAuxElements > 0, matches(a + actual.quantAuxElements) {
+    if actual.quantAuxElements > 0, matches(a.plus(actual.quantAuxElements)) {
       reasons.append("counts \(Units.grouped(actual.quantAuxElements)) quantization scales/zero points as parameters")
     }
-    if actual.bufferElements + actual.quantAuxElements > 0, actual.bufferElements > 0, actual.quantAuxElements > 0,
-      matches(a + actual.bufferElements + actual.quantAuxElements)
+    if actual.bufferElements > 0, actual.quantAuxElements > 0,
+      matches(a.plus(actual.bufferElements).plus(actual.quantAuxElements))
     {
       reasons.append("counts every stored element, buffers and quantization bookkeeping included")
     }
     if actual.packedTensors > 0 {
-      let packedLogical = catalog.tensors.filter { $0.parameters != $0.elements }.reduce(0) { $0 + $1.parameters }
-      if a >= packedLogical, matches(a - packedLogical + actual.packedStoredElements) {
+      let packedLogical = catalog.tensors.filter { $0.parameters != $0.elements }.reduce(UInt64(0)) { $0.plus($1.parameters) }
+      if a >= packedLogical, matches((a - packedLogical).plus(actual.packedStoredElements)) {
         reasons.append("counts the packed quantized tensors' stored elements, not the weights they hold")
       }
     }
-    let separate = actual.separate.reduce(0) { $0 + $1.parameters }
+    let separate = actual.separate.reduce(UInt64(0)) { $0.plus($1.parameters) }
     if separate > 0, a >= separate, matches(a - separate) {
       reasons.append("leaves out \(actual.separate.map(\.component).joined(separator: ", ")) parameters (\(Units.grouped(separate)))")
     }

@@ -33,7 +33,7 @@ public struct ExpectedCount: Equatable, Sendable {
       let p = config.integer("n_positions", "n_ctx") ?? 1024
       let total = ArchitectureFormula.gpt2(vocab: v, positions: p, hidden: d, layers: l, inner: config.integer("n_inner"))
       return ExpectedCount(
-        source: source, family: "GPT-2", total: total, embedding: UInt64(v * d),
+        source: source, family: "GPT-2", total: total, embedding: UInt64(count: v).times(UInt64(count: d)),
         ruleOfThumb: ArchitectureFormula.ruleOfThumb(vocab: v, hidden: d, layers: l), assumptions: [])
     }
     if type == "bert" || type == "roberta" || type == "xlm-roberta" {
@@ -44,7 +44,7 @@ public struct ExpectedCount: Equatable, Sendable {
         vocab: v, positions: config.integer("max_position_embeddings") ?? 512, typeVocab: config.integer("type_vocab_size") ?? 2,
         hidden: d, layers: l, intermediate: i)
       return ExpectedCount(
-        source: source, family: "BERT", total: total, embedding: UInt64(v * d),
+        source: source, family: "BERT", total: total, embedding: UInt64(count: v).times(UInt64(count: d)),
         ruleOfThumb: ArchitectureFormula.ruleOfThumb(vocab: v, hidden: d, layers: l), assumptions: [])
     }
     guard decoderTypes.contains(type),
@@ -96,7 +96,7 @@ public struct ExpectedCount: Equatable, Sendable {
     if arch == "gpt2" {
       let total = ArchitectureFormula.gpt2(
         vocab: v, positions: int("context_length") ?? 1024, hidden: d, layers: l, inner: int("feed_forward_length"))
-      return ExpectedCount(source: source, family: "GPT-2", total: total, embedding: UInt64(v * d), ruleOfThumb: rule, assumptions: [])
+      return ExpectedCount(source: source, family: "GPT-2", total: total, embedding: UInt64(count: v).times(UInt64(count: d)), ruleOfThumb: rule, assumptions: [])
     }
     if arch == "bert" {
       guard let i = int("feed_forward_length") else { return nil }
@@ -106,7 +106,7 @@ public struct ExpectedCount: Equatable, Sendable {
         vocab: v, positions: int("context_length") ?? 512, typeVocab: types, hidden: d, layers: l, intermediate: i,
         pooler: hasPooler)
       return ExpectedCount(
-        source: source, family: "BERT", total: total, embedding: UInt64(v * d),
+        source: source, family: "BERT", total: total, embedding: UInt64(count: v).times(UInt64(count: d)),
         ruleOfThumb: rule, assumptions: [])
     }
     guard ggufDecoders.contains(arch) || (arch == "llama"), let heads = int("attention.head_count"), heads > 0 else { return nil }

@@ -73,7 +73,7 @@ public struct SizeLabel: Equatable, Sendable {
         let value = whole * unit + part * (unit / scale)
         labels.append(
           SizeLabel(
-            text: String(chars[i..<end]), value: kind == .experts ? value * UInt64(experts ?? 1) : value, kind: kind,
+            text: String(chars[i..<end]), value: kind == .experts ? value.times(UInt64(count: experts ?? 1)) : value, kind: kind,
             expertCount: experts, rounding: unit / scale / 2))
         i = end
         continue

@@ -18,7 +18,7 @@ public enum Counter {
     for tensor in catalog.tensors {
       let bytes = tensor.bytes ?? 0
       totals.tensors += 1
-      totals.bytes += bytes
+      totals.bytes = totals.bytes.plus(bytes)
       if tensor.bytes == nil { totals.tensorsOfUnknownSize += 1 }
       let d = dtypes.index(of: tensor.dtype)
       if d == dtypeRows.count { dtypeRows.append(.init()) }
@@ -27,10 +27,10 @@ public enum Counter {
       switch tensor.role {
       case .parameter:
         // Parameters are logical weights: a packed int4 tensor holds 8 per stored I32.
-        totals.parameters += tensor.parameters
+        totals.parameters = totals.parameters.plus(tensor.parameters)
         if tensor.parameters != tensor.elements {
           totals.packedTensors += 1
-          totals.packedStoredElements += tensor.elements
+          totals.packedStoredElements = totals.packedStoredElements.plus(tensor.elements)
         }
         let c = tensor.component.index
         components[c].add(tensor.parameters, bytes)
@@ -45,9 +45,9 @@ public enum Counter {
           }
         }
       case .buffer:
-        totals.bufferElements += tensor.elements
+        totals.bufferElements = totals.bufferElements.plus(tensor.elements)
       case .quantAux:
-        totals.quantAuxElements += tensor.elements
+        totals.quantAuxElements = totals.quantAuxElements.plus(tensor.elements)
       }
     }
 
@@ -107,7 +107,7 @@ public struct CountSummary: Equatable, Sendable {
     /// Parameter tensors stored packed (several weights per stored element) and their stored elements.
     public var packedTensors = 0
     public var packedStoredElements: UInt64 = 0
-    public var nonParameterElements: UInt64 { bufferElements + quantAuxElements }
+    public var nonParameterElements: UInt64 { bufferElements.plus(quantAuxElements) }
   }
 
   /// Tensors, elements and bytes of one group.
@@ -117,8 +117,8 @@ public struct CountSummary: Equatable, Sendable {
     public var bytes: UInt64 = 0
     mutating func add(_ elements: UInt64, _ bytes: UInt64) {
       tensors += 1
-      self.elements += elements
-      self.bytes += bytes
+      self.elements = self.elements.plus(elements)
+      self.bytes = self.bytes.plus(bytes)
     }
     /// Stored bits per element of the group.
     public var bitsPerElement: Double { elements == 0 ? 0 : Double(bytes) * 8 / Double(elements) }

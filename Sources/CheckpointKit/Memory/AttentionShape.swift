@@ -16,10 +16,20 @@ public struct AttentionShape: Equatable, Sendable {
   /// Elements cached per token over all layers at a context of `context` tokens (sliding
   /// layers hold at most their window).
   public func elements(context: Int) -> UInt64 {
-    let perLayer = UInt64(latentDim ?? kvHeads * (keyDim + valueDim))
-    let full = UInt64(layers - slidingLayers) * UInt64(context)
-    let windowed = UInt64(slidingLayers) * UInt64(min(context, slidingWindow ?? context))
-    return perLayer * (full + windowed)
+    // Saturating throughout: the numbers come from files (see Saturating).
+    let perLayer = latentDim.map { UInt64(count: $0) }
+      ?? UInt64(count: kvHeads).times(UInt64(count: keyDim).plus(UInt64(count: valueDim)))
+    let sliding = min(max(slidingLayers, 0), layers)
+    let full = UInt64(count: layers - sliding).times(UInt64(count: context))
+    let windowed = UInt64(count: sliding).times(UInt64(count: min(context, slidingWindow ?? context)))
+    return perLayer.times(full.plus(windowed))
+  }
+
+  /// Shapes whose numbers no real model has (negative, zero or past 2^24) are not estimated.
+  var isPlausible: Bool {
+    let limit = 1 << 24
+    return [layers, kvHeads, keyDim, valueDim].allSatisfy { $0 > 0 && $0 <= limit }
+      && (latentDim.map { $0 > 0 && $0 <= limit } ?? true)
   }
 
   /// From a GGUF's hyperparameters.
@@ -38,9 +48,9 @@ public struct AttentionShape: Equatable, Sendable {
       shape.slidingLayers = arch == "gemma2" ? layers / 2 : arch == "gemma3" ? layers * 5 / 6 : layers
     }
     if let rank = int("attention.kv_lora_rank"), let rope = int("rope.dimension_count") {
-      shape.latentDim = rank + rope
+      shape.latentDim = rank.addingReportingOverflow(rope).overflow ? nil : rank + rope
     }
-    return shape
+    return shape.isPlausible ? shape : nil
   }
 
   /// From a config.json.
@@ -72,8 +82,8 @@ public struct AttentionShape: Equatable, Sendable {
       }
     }
     if let rank = config.integer("kv_lora_rank"), let rope = config.integer("qk_rope_head_dim") {
-      shape.latentDim = rank + rope
+      shape.latentDim = rank.addingReportingOverflow(rope).overflow ? nil : rank + rope
     }
-    return shape
+    return shape.isPlausible ? shape : nil
   }
 }

@@ -77,7 +77,7 @@ public struct MemoryEstimate: Sendable {
   public var kvPerToken: [(type: String, bytes: UInt64)]
   public var kvBytes: UInt64
   public var overheadBytes: UInt64
-  public var servingBytes: UInt64 { weightBytes + kvBytes + overheadBytes }
+  public var servingBytes: UInt64 { weightBytes.plus(kvBytes).plus(overheadBytes) }
   public var fullFineTuneBytes: UInt64
   public var loraRank: Int
   public var loraTrainable: UInt64
@@ -90,7 +90,7 @@ public struct MemoryEstimate: Sendable {
   ]
   /// Serving overhead: 1 GiB for the runtime (CUDA context, kernels) plus 5% of weights and
   /// cache for activations and fragmentation. A stated rule, not a measurement.
-  public static func overhead(weights: UInt64, kv: UInt64) -> UInt64 { (1 << 30) + (weights + kv) / 20 }
+  public static func overhead(weights: UInt64, kv: UInt64) -> UInt64 { UInt64(1 << 30).plus(weights.plus(kv) / 20) }
   /// Full fine-tuning with mixed precision and Adam: bf16 weights 2 + bf16 gradients 2 + fp32
   /// master weights 4 + two fp32 Adam moments 8 = 16 bytes per parameter, activations excluded.
   public static let fullFineTuneBytesPerParameter: UInt64 = 16
@@ -101,7 +101,7 @@ public struct MemoryEstimate: Sendable {
     let cache = cacheTypes.first { $0.name == options.cacheType } ?? cacheTypes[0]
     func kv(_ type: (name: String, numerator: UInt64, denominator: UInt64), context: Int) -> UInt64 {
       guard let attention else { return 0 }
-      return attention.elements(context: context) * UInt64(options.batch) * type.numerator / type.denominator
+      return attention.elements(context: context).times(UInt64(count: options.batch)).times(type.numerator) / type.denominator
     }
     let weights = summary.totals.bytes
     let kvBytes = kv(cache, context: context)
@@ -110,17 +110,17 @@ public struct MemoryEstimate: Sendable {
     // LoRA on every 2-D projection of attention and the FFN/experts: r x (rows + cols) each.
     let targets: Set<Component> = [.attention, .ffn, .experts, .sharedExperts]
     let trainable = catalog.tensors.filter { $0.role == .parameter && targets.contains($0.component) && $0.shape.count == 2 }
-      .reduce(UInt64(0)) { $0 + UInt64(options.loraRank) * ($1.shape[0] + $1.shape[1]) }
+      .reduce(UInt64(0)) { $0.plus(UInt64(count: options.loraRank).times($1.shape[0].plus($1.shape[1]))) }
     let fits = options.gpus.map { gpu -> GPUFit in
-      let need = weights + kvBytes + overhead
+      let need = weights.plus(kvBytes).plus(overhead)
       var low = 0, high = 1 << 24
       while low < high {
         let mid = (low + high + 1) / 2
         let kvMid = kv(cache, context: mid)
-        if weights + kvMid + MemoryEstimate.overhead(weights: weights, kv: kvMid) <= gpu.bytes { low = mid } else { high = mid - 1 }
+        if weights.plus(kvMid).plus(MemoryEstimate.overhead(weights: weights, kv: kvMid)) <= gpu.bytes { low = mid } else { high = mid - 1 }
       }
       // The most bytes that fit is the most precise (Q8_0's 8.5 bits beat F8's 8).
-      let best = precisions.filter { p in p.bytes + kvBytes + MemoryEstimate.overhead(weights: p.bytes, kv: kvBytes) <= gpu.bytes }
+      let best = precisions.filter { p in p.bytes.plus(kvBytes).plus(MemoryEstimate.overhead(weights: p.bytes, kv: kvBytes)) <= gpu.bytes }
         .max { $0.bytes < $1.bytes }
       return GPUFit(gpu: gpu, fits: need <= gpu.bytes, maxContext: attention == nil ? 0 : low, bestPrecision: best?.name)
     }
@@ -128,9 +128,9 @@ public struct MemoryEstimate: Sendable {
       parameters: summary.totals.parameters, activeParameters: active, weightBytes: weights,
       byComponent: summary.byComponent.map { ($0.key, $0.row.bytes) }, precisions: precisions, attention: attention,
       context: context, batch: options.batch, cacheType: cache.name,
-      kvPerToken: cacheTypes.map { ($0.name, kv($0, context: 1) / UInt64(max(options.batch, 1))) }, kvBytes: kvBytes,
-      overheadBytes: overhead, fullFineTuneBytes: summary.totals.parameters * fullFineTuneBytesPerParameter,
-      loraRank: options.loraRank, loraTrainable: trainable, loraBytes: weights + trainable * fullFineTuneBytesPerParameter,
+      kvPerToken: cacheTypes.map { ($0.name, kv($0, context: 1) / UInt64(count: max(options.batch, 1))) }, kvBytes: kvBytes,
+      overheadBytes: overhead, fullFineTuneBytes: summary.totals.parameters.times(fullFineTuneBytesPerParameter),
+      loraRank: options.loraRank, loraTrainable: trainable, loraBytes: weights.plus(trainable.times(fullFineTuneBytesPerParameter)),
       gpuFits: fits)
   }
 
@@ -141,25 +141,25 @@ public struct MemoryEstimate: Sendable {
   static func whatIf(_ catalog: Catalog) -> [Precision] {
     let parameters = catalog.tensors.filter { $0.role == .parameter }
     func uniform(_ name: String, bits: UInt64) -> Precision {
-      Precision(name: name, bytes: parameters.reduce(0) { $0 + $1.parameters * bits / 8 })
+      Precision(name: name, bytes: parameters.reduce(UInt64(0)) { $0.plus($1.parameters.times(bits) / 8) })
     }
     func blocks(_ name: String, _ id: UInt32) -> Precision {
       let type = GGMLType.type(id: id)!
       let q8 = GGMLType.type(id: 8)!
       let bytes = parameters.reduce(UInt64(0)) { sum, t in
         let row = t.shape.last ?? 1
-        if t.shape.count < 2 { return sum + t.parameters * 4 }
-        if row % type.blockElements == 0 { return sum + t.parameters / type.blockElements * type.blockBytes }
-        if row % q8.blockElements == 0 { return sum + t.parameters / q8.blockElements * q8.blockBytes }
-        return sum + t.parameters * 2
+        if t.shape.count < 2 { return sum.plus(t.parameters.times(4)) }
+        if row % type.blockElements == 0 { return sum.plus((t.parameters / type.blockElements).times(type.blockBytes)) }
+        if row % q8.blockElements == 0 { return sum.plus((t.parameters / q8.blockElements).times(q8.blockBytes)) }
+        return sum.plus(t.parameters.times(2))
       }
       return Precision(name: name, bytes: bytes)
     }
     func grouped(_ name: String, bits: UInt64) -> Precision {
       let bytes = parameters.reduce(UInt64(0)) { sum, t in
-        guard t.shape.count >= 2, let row = t.shape.last, row > 0 else { return sum + t.parameters * 2 }
+        guard t.shape.count >= 2, let row = t.shape.last, row > 0 else { return sum.plus(t.parameters.times(2)) }
         let rows = t.parameters / row
-        return sum + t.parameters * bits / 8 + rows * ((row + 127) / 128) * 2
+        return sum.plus(t.parameters.times(bits) / 8).plus(rows.times(row / 128 + (row % 128 == 0 ? 0 : 1)).times(2))
       }
       return Precision(name: name, bytes: bytes)
     }

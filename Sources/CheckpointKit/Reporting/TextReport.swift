@@ -58,14 +58,14 @@ public enum TextReport {
   /// `98.4 MB (header 1.79 MB)`, or for compressed files
   /// `98.4 MB, 61.2 MB as zstd (header 1.79 MB, 1.2 MB of zstd read)`.
   static func sizeLine(_ files: [FileInfo]) -> String {
-    let headerBytes = files.reduce(0) { $0 + $1.headerBytes }
+    let headerBytes = files.reduce(UInt64(0)) { $0.plus($1.headerBytes) }
     let known = files.allSatisfy { $0.bytes != nil }
-    var line = known ? Units.bytes(files.reduce(0) { $0 + ($1.bytes ?? 0) }) : "uncompressed size unknown"
+    var line = known ? Units.bytes(files.reduce(UInt64(0)) { $0.plus($1.bytes ?? 0) }) : "uncompressed size unknown"
     if files.count > 1 { line += " in \(files.count) files" }
     let compressed = files.filter { $0.compression != nil }
     guard !compressed.isEmpty else { return line + " (header \(Units.bytes(headerBytes)))" }
-    let onDisk = compressed.reduce(0) { $0 + ($1.compressedBytes ?? 0) }
-    let read = compressed.reduce(0) { $0 + ($1.compressedBytesRead ?? 0) }
+    let onDisk = compressed.reduce(UInt64(0)) { $0.plus($1.compressedBytes ?? 0) }
+    let read = compressed.reduce(UInt64(0)) { $0.plus($1.compressedBytesRead ?? 0) }
     let some = compressed.count == files.count ? "" : " (\(compressed.count) of \(files.count) files)"
     line += ", \(Units.bytes(onDisk)) as zstd\(some)"
     return line + " (header \(Units.bytes(headerBytes)), \(Units.bytes(read)) of zstd read)"
@@ -84,7 +84,7 @@ public enum TextReport {
         row.key, count(row.row.elements, exact), Units.percent(row.row.elements, of: total), Units.bytes(row.row.bytes),
         Units.fixed(row.row.bitsPerElement, 2), dtypes.joined(separator: " "),
       ])
-      totalBytes += row.row.bytes
+      totalBytes = totalBytes.plus(row.row.bytes)
     }
     let bits = total == 0 ? 0 : Double(totalBytes) * 8 / Double(total)
     table.add(["total", count(total, exact), Units.percent(total, of: total), Units.bytes(totalBytes), Units.fixed(bits, 2), ""])

@@ -33,7 +33,8 @@ final class TempDir {
   let path: String
 
   init() {
-    path = NSTemporaryDirectory() + "ckptinspect-test-" + UUID().uuidString
+    // No dashes: a UUID group such as "-432B-" would read as a size label in the audit.
+    path = NSTemporaryDirectory() + "ckptinspect-test-" + UUID().uuidString.replacingOccurrences(of: "-", with: "")
     try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
   }
 

@@ -64,7 +64,7 @@ public enum GGUFReader {
   /// The extent check for a file whose size became known after parsing (a compressed file).
   public static func checkExtent(of file: inout GGUFFile, fileSize: UInt64, problems: inout Problems) throws(CheckpointError) {
     let ends = file.tensors.compactMap { t in
-      t.bytes.map { (name: t.name, infoOffset: t.infoOffset, end: file.dataStart &+ t.offset &+ $0) }
+      t.bytes.map { (name: t.name, infoOffset: t.infoOffset, end: file.dataStart.plus(t.offset).plus($0)) }
     }
     try checkExtent(of: ends, file: &file, fileSize: fileSize, problems: &problems)
   }
