@@ -1,8 +1,8 @@
 import CheckpointKit
 
 /// libFuzzer calls this with arbitrary bytes. Every input goes to every parser (safetensors,
-/// GGUF, the shard index), and whatever parses is counted and reported in text and JSON, so the
-/// fuzzer exercises the whole path a downloaded file takes. Any trap, sanitizer report or hang is
+/// GGUF, the shard index, a config.json), and whatever parses is counted, audited, estimated and
+/// reported in text and JSON, so the fuzzer exercises the whole path a downloaded file takes. Any trap, sanitizer report or hang is
 /// a bug; thrown CheckpointErrors are the expected outcome for bad input.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
@@ -16,9 +16,22 @@ public func fuzzOneInput(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
       _ = TextReport.summary(catalog, summary)
       _ = TextReport.metadata(catalog.metadata, full: false)
       _ = JSONReport.summary(catalog, summary, tensors: true).serialized()
+      // The audit and the memory estimate do arithmetic on the file's hyperparameters.
+      let audit = Auditor.audit(catalog, summary, expect: ParameterExpectation("7B"))
+      _ = AuditReport.text(audit)
+      _ = AuditReport.json(audit).serialized()
+      let gpus = [MemoryEstimate.GPU(name: "gpu", bytes: 24 << 30)]
+      let memory = MemoryEstimate.estimate(catalog, summary, config: nil, active: audit.actual.activeParameters, options: .init(gpus: gpus))
+      _ = MemoryReport.text(memory, explain: true)
+      _ = MemoryReport.json(memory).serialized()
     }
   }
   _ = try? GGUFReader.parse(bytes, arrayItems: Int.max)
   _ = try? ShardIndex.parse(bytes)
+  if let root = try? ConfigFile.parse(bytes) {
+    let config = ConfigFile(path: "config.json", root: root)
+    _ = ExpectedCount.from(config: config)
+    if let shape = AttentionShape.from(config: config) { _ = shape.elements(context: 1 << 20) }
+  }
   return 0
 }

@@ -4,6 +4,11 @@ public struct ConfigFile: Sendable {
   public let path: String
   public let root: JSONValue
 
+  public init(path: String, root: JSONValue) {
+    self.path = path
+    self.root = root
+  }
+
   /// Reads `config.json` beside a checkpoint: in the directory itself, or beside the file.
   public static func find(for catalog: Catalog) -> ConfigFile? {
     let directory = FileSystem.kind(of: catalog.path) == .directory ? catalog.path : FileSystem.directoryName(catalog.path)
