@@ -183,7 +183,7 @@ struct HeaderScanner {
       index = start
       throw fail(.invalidJSON("leading zero in number"))
     }
-    if index < bytes.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[index]) {
+    if index < bytes.count, bytes[index] == UInt8(ascii: ".") || bytes[index] | 0x20 == UInt8(ascii: "e") {
       index = start
       throw fail(.invalidNumber("\(what) is not a whole number"))
     }
@@ -241,7 +241,7 @@ struct HeaderScanner {
       let byte = bytes[index]
       if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
         digits += 1
-      } else if ![UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "+"), UInt8(ascii: "-")].contains(byte) {
+      } else if !(byte == UInt8(ascii: ".") || byte | 0x20 == UInt8(ascii: "e") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-")) {
         break
       }
       index += 1
