@@ -1,5 +1,11 @@
 import CZstd
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Decompresses a zstd file only as far as a reader asks: a checkpoint's header sits at the start
 /// of the stream, so reading it costs what the header costs, not what the file costs.
 /// Concatenated frames and skippable frames are handled by libzstd's streaming decoder.
@@ -103,10 +109,19 @@ final class ZstdStream {
   /// Decompresses the rest of the stream without keeping it, and returns the total decompressed
   /// size (for `--full`: the exact size and a check of every frame). Gives up, returning nil, once
   /// more than `limit` bytes came out: a small file can inflate a thousandfold.
-  func measure(limit: UInt64 = .max) throws(CheckpointError) -> UInt64? {
+  func measure(limit: UInt64 = .max, progress: Bool = false) throws(CheckpointError) -> UInt64? {
     var scratch = [UInt8](repeating: 0, count: Int(ZSTD_DStreamOutSize()))
+    // Decompressing a whole checkpoint takes seconds: say how far it got, on a terminal only.
+    let report = progress && isatty(2) != 0
+    var nextReport: UInt64 = 1 << 30
+    defer { if report { Progress.clear() } }
     while !finished {
       if UInt64(output.count) + discarded > limit { return nil }
+      if report && UInt64(output.count) + discarded >= nextReport {
+        let done = Double(input.pos) * 100 / Double(max(input.size, 1))
+        Progress.show("\(path): decompressing to check it, \(Units.bytes(UInt64(output.count) + discarded)) (\(Units.fixed(done, 0))%)")
+        nextReport += 1 << 30
+      }
       var failure: CheckpointError?
       let produced = scratch.withUnsafeMutableBytes { raw -> Int in
         var out = ZSTD_outBuffer(dst: raw.baseAddress!, size: raw.count, pos: 0)

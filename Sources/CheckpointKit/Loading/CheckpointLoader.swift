@@ -164,7 +164,7 @@ public enum CheckpointLoader {
     let name = FileSystem.baseName(path)
     let declared = stream.firstFrameContentSize
     if size == nil && options.full {
-      size = try stream.measure()
+      size = try stream.measure(progress: true)
     } else if size == nil, let declared, declared >= parsed.dataEnd {
       size = declared
     } else if size == nil && stream.compressedSize <= CheckpointLoader.measureBelow {
