@@ -74,6 +74,8 @@ import Testing
     #expect(labels("gemma-3-270m-it") == ["270m=270000000/total"])
     #expect(labels("Smollm2 135M 8k Lc100K Mix1 Ep2") == ["135M=135000000/total"])
     #expect(labels("model-4bit-int8-bf16-IQ2_XS.gguf").isEmpty)
+    #expect(labels("model-0x7B").isEmpty)
+    #expect(labels("model-99999999999999999999x7B").isEmpty)
     #expect(labels("140K", thousands: true) == ["140K=140000/total"])
   }
 

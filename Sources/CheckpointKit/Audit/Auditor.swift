@@ -172,7 +172,7 @@ public enum Auditor {
     var reasons: [String] = []
     let a = row.actual
     let embedding = expected.first?.embedding ?? catalogEmbedding(catalog)
-    if let label, label.kind == .experts, let n = label.expertCount, actual.routedExpertParameters > 0 {
+    if let label, label.kind == .experts, let n = label.expertCount, n > 0, actual.routedExpertParameters > 0 {
       reasons.append(
         "\(label.text) names \(n) experts of a \(Units.count(label.value / UInt64(n))) model, but the experts share attention, embeddings and norms: the total is \(Units.count(actual.parameters)), not \(n) x \(Units.count(label.value / UInt64(n)))")
       return reasons

@@ -64,7 +64,9 @@ public struct SizeLabel: Equatable, Sendable {
       }
       let end = k + 1
       let standsAlone = end >= chars.count || !(chars[end].isLetter || chars[end].isNumber)
-      if let unit, !digits.isEmpty, standsAlone, digits.count <= 4, fraction.count <= 3,
+      // An `Nx` label needs 1 to 9999 experts (`0x7B` is not a model, and divides by zero later).
+      let expertsOK = kind != .experts || (experts.map { $0 >= 1 && $0 <= 9999 } ?? false)
+      if let unit, !digits.isEmpty, standsAlone, digits.count <= 4, fraction.count <= 3, expertsOK,
         let whole = UInt64(digits)
       {
         var scale: UInt64 = 1
