@@ -28,6 +28,12 @@ public func fuzzOneInput(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
   }
   _ = try? GGUFReader.parse(bytes, arrayItems: Int.max)
   _ = try? ShardIndex.parse(bytes)
+  // File names and general.* strings are parsed for size labels: any text must be safe there.
+  if bytes.count < 256 {
+    let text = String(decoding: bytes, as: UTF8.self)
+    _ = SizeLabel.find(in: text, allowThousands: true)
+    _ = ParameterExpectation(text)
+  }
   if let root = try? ConfigFile.parse(bytes) {
     let config = ConfigFile(path: "config.json", root: root)
     _ = ExpectedCount.from(config: config)

@@ -273,3 +273,21 @@ import Testing
     #expect(row.explainedBy == ["counts the packed quantized tensors' stored elements, not the weights they hold"])
   }
 }
+
+@Suite struct SizeLabelRobustnessTests {
+  /// Random names from the characters labels are made of: the parser must never trap and every
+  /// label it returns must be a real one.
+  @Test func randomNames() {
+    let alphabet = Array("0123456789xXaAbBmMkKtT.-_ /")
+    var generator = SystemRandomNumberGenerator()
+    for _ in 0..<20_000 {
+      let length = Int.random(in: 0...24, using: &generator)
+      let name = String((0..<length).map { _ in alphabet.randomElement(using: &generator)! })
+      for label in SizeLabel.find(in: name, allowThousands: true) {
+        #expect(label.value > 0, "\(name)")
+        if label.kind == .experts { #expect((label.expertCount ?? 0) >= 1, "\(name)") }
+      }
+      _ = ParameterExpectation(name)
+    }
+  }
+}

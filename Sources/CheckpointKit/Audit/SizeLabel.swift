@@ -73,6 +73,11 @@ public struct SizeLabel: Equatable, Sendable {
         for _ in 0..<fraction.count { scale *= 10 }
         let part = UInt64(fraction) ?? 0
         let value = whole * unit + part * (unit / scale)
+        // `0B` or `A0T` claims nothing.
+        guard value > 0 else {
+          i = end
+          continue
+        }
         labels.append(
           SizeLabel(
             text: String(chars[i..<end]), value: kind == .experts ? value.times(UInt64(count: experts ?? 1)) : value, kind: kind,
