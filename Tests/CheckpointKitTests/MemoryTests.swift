@@ -106,5 +106,7 @@ import Testing
     #expect(MemoryEstimate.GPU.parse("24GiB") == [MemoryEstimate.GPU(name: "24gib", bytes: 24 << 30)])
     #expect(MemoryEstimate.GPU.parse("h100,a100-40g")?.map(\.bytes) == [80 << 30, 40 << 30])
     #expect(MemoryEstimate.GPU.parse("big") == nil)
+    #expect(MemoryEstimate.GPU.parse("1e308") == nil)
+    #expect(MemoryEstimate.GPU.parse("99999999999999999999999GiB") == nil)
   }
 }

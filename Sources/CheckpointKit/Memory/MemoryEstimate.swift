@@ -42,7 +42,8 @@ public struct MemoryEstimate: Sendable {
         }
         let digits = part.prefix { $0.isNumber || $0 == "." }
         let unit = part.dropFirst(digits.count)
-        guard let value = Double(digits), value > 0, ["", "g", "gb", "gib"].contains(unit) else { return nil }
+        // Up to a million GiB: past that the product with 2^30 would not fit in 64 bits.
+        guard let value = Double(digits), value > 0, value <= 1_000_000, ["", "g", "gb", "gib"].contains(unit) else { return nil }
         result.append(GPU(name: part, bytes: UInt64(value * Double(1 << 30))))
       }
       return result.isEmpty ? nil : result
