@@ -38,19 +38,20 @@ struct AuditCommand: ParsableCommand {
 
   func run() throws {
     let expectation = expect.flatMap { ParameterExpectation($0, tolerance: tolerance.map { $0 / 100 }) }
+    // The runner asks whether an input failed before it renders it: the audit is built once
+    // there and kept for the report.
+    var current: (path: String, audit: Audit)?
+    func audit(_ catalog: Catalog) -> Audit {
+      if let current, current.path == catalog.path { return current.audit }
+      let audit = Auditor.audit(catalog, Counter.count(catalog), config: ConfigFile.find(for: catalog), expect: expectation)
+      current = (catalog.path, audit)
+      return audit
+    }
     try Runner(options: inputs, findingsStatus: 3).run(
-      text: { catalog in
-        let audit = Auditor.audit(catalog, Counter.count(catalog), config: ConfigFile.find(for: catalog), expect: expectation)
-        return catalog.path + "\n" + AuditReport.text(audit, exact: exact)
-      },
+      text: { catalog in catalog.path + "\n" + AuditReport.text(audit(catalog), exact: exact) },
       json: { catalog in
-        let audit = Auditor.audit(catalog, Counter.count(catalog), config: ConfigFile.find(for: catalog), expect: expectation)
-        return .object([
-          ("schema", .string(JSONReport.schema)), ("path", .string(catalog.path)), ("audit", AuditReport.json(audit)),
-        ])
+        .object([("schema", .string(JSONReport.schema)), ("path", .string(catalog.path)), ("audit", AuditReport.json(audit(catalog)))])
       },
-      failed: { catalog in
-        !Auditor.audit(catalog, Counter.count(catalog), config: ConfigFile.find(for: catalog), expect: expectation).passed
-      })
+      failed: { catalog in !audit(catalog).passed })
   }
 }

@@ -75,11 +75,10 @@ public enum Auditor {
     }
     // An index's total_size must be the tensors' bytes.
     if let size = catalog.details.indexMetadata["total_size"]?.integer, size >= 0 {
-      var row = Audit.Reported(
-        source: "index metadata.total_size", claim: String(size), value: UInt64(size), kind: .bytes, comparedTo: "bytes",
-        actual: actual.tensorBytes, explainedBy: [], ok: UInt64(size) == actual.tensorBytes)
-      if !row.ok { row.explainedBy = [] }
-      reported.append(row)
+      reported.append(
+        Audit.Reported(
+          source: "index metadata.total_size", claim: String(size), value: UInt64(size), kind: .bytes, comparedTo: "bytes",
+          actual: actual.tensorBytes, explainedBy: [], ok: UInt64(size) == actual.tensorBytes))
     }
     for row in reported where !row.accepted && row.kind != .expected {
       let what = row.kind == .bytes ? "bytes of tensor data" : row.comparedTo

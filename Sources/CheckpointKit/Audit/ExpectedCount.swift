@@ -109,7 +109,7 @@ public struct ExpectedCount: Equatable, Sendable {
         source: source, family: "BERT", total: total, embedding: UInt64(count: v).times(UInt64(count: d)),
         ruleOfThumb: rule, assumptions: [])
     }
-    guard ggufDecoders.contains(arch) || (arch == "llama"), let heads = int("attention.head_count"), heads > 0 else { return nil }
+    guard ggufDecoders.contains(arch), let heads = int("attention.head_count"), heads > 0 else { return nil }
     var shape = ArchitectureFormula.Decoder(
       vocab: v, hidden: d, layers: l, intermediate: int("feed_forward_length") ?? 0, heads: heads,
       kvHeads: int("attention.head_count_kv") ?? heads, headDim: int("attention.key_length") ?? d / heads)
