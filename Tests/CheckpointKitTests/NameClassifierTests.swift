@@ -143,3 +143,16 @@ import Testing
     #expect(c.classify("head.decoder_ffns.0.up.weight", dtype: "F32").layer == nil)
   }
 }
+
+@Suite struct TemplateTableTests {
+  @Test func namesOfOneTemplateShareAnEntryAndEmptyNamesWork() {
+    var c = NameClassifier()
+    #expect(c.classify("", dtype: "F32").component == .other)
+    #expect(c.classify("", dtype: "F32").component == .other)
+    for layer in 0..<300 {
+      #expect(c.classify("model.layers.\(layer).mlp.experts.\(layer * 7).down_proj.weight", dtype: "BF16").component == .experts)
+      #expect(c.classify("Model.Layers.\(layer).Self_Attn.Q_Proj.weight", dtype: "BF16").component == .attention)
+      #expect(c.classify("blk.\(layer).ffn_norm.weight", dtype: "F32").component == .norm)
+    }
+  }
+}

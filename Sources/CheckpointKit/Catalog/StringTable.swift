@@ -35,11 +35,7 @@ struct StringTable<Value: Sendable>: Sendable {
         at += 1
       }
       h = (h ^ tail) &* 0x9E37_79B9_7F4A_7C15
-      // Murmur3's finalizer: every input bit reaches the low bits used as the slot.
-      h ^= h >> 33
-      h = h &* 0xff51_afd7_ed55_8ccd
-      h ^= h >> 33
-      return h
+      return finalMix(h)
     }
   }
 
@@ -81,8 +77,18 @@ struct StringTable<Value: Sendable>: Sendable {
   }
 }
 
-/// Drawn once per process (see StringTable).
-private let stringTableSeed = UInt64.random(in: 0...UInt64.max)
+/// Drawn once per process (see StringTable; TemplateTable uses it too).
+let stringTableSeed = UInt64.random(in: 0...UInt64.max)
+
+/// Murmur3's 64-bit finalizer: every input bit reaches the low bits used to pick a slot.
+@inline(__always)
+func finalMix(_ x: UInt64) -> UInt64 {
+  var h = x
+  h ^= h >> 33
+  h = h &* 0xff51_afd7_ed55_8ccd
+  h ^= h >> 33
+  return h
+}
 
 /// A set of strings on `StringTable`.
 struct StringSet: Sendable {

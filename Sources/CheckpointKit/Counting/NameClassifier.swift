@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Sorts tensor names into components and roles, for Hugging Face names (Llama, Mistral, Qwen,
 /// Gemma, Phi, GPT-2, BERT, Mixtral, DeepSeek, T5, CLIP/SigLIP, PEFT) and GGUF canonical names
 /// (`token_embd`, `blk.N.attn_q`, `ffn_gate_exps`, ...). Names are matched by dot-separated
@@ -7,7 +13,7 @@ public struct NameClassifier: Sendable {
   let names: StringSet
   /// Component and role by name template (lower-cased, digit runs as `#`). A 100,000-tensor MoE
   /// has a few dozen templates, so the segment rules run a few dozen times, not 100,000.
-  private var cache = StringTable<(Component, Role)>()
+  private var cache = TemplateTable()
 
   public init<S: Sequence>(names: S) where S.Element == String {
     self.names = StringSet(names)
@@ -24,43 +30,17 @@ public struct NameClassifier: Sendable {
   }
 
   public mutating func classify(_ name: String, dtype: String) -> Classification {
-    let template = NameClassifier.template(name)
     let (component, baseRole): (Component, Role)
-    if let hit = cache[template] {
+    if let hit = cache.lookup(name) {
       (component, baseRole) = hit
     } else {
       // No rule below depends on the value of a digit run, only on where runs are: any name of
       // this template classifies the same.
       let segments = name.lowercased().split(separator: ".", omittingEmptySubsequences: false).map(String.init)
       (component, baseRole) = (NameClassifier.component(segments), NameClassifier.baseRole(segments))
-      cache.insert(template, (component, baseRole))
+      cache.insert(name, (component, baseRole))
     }
     return Classification(component: component, role: role(name, baseRole, dtype: dtype), layer: NameClassifier.layer(name))
-  }
-
-  /// The name lower-cased with every run of digits replaced by `#`: `blk.#.attn_q.weight`.
-  static func template(_ name: String) -> String {
-    var name = name
-    return name.withUTF8 { source in
-      String(unsafeUninitializedCapacity: source.count) { out in
-        var count = 0
-        var inDigits = false
-        for byte in source {
-          if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
-            if !inDigits {
-              out[count] = UInt8(ascii: "#")
-              count += 1
-            }
-            inDigits = true
-          } else {
-            inDigits = false
-            out[count] = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
-            count += 1
-          }
-        }
-        return count
-      }
-    }
   }
 
   // MARK: Role
@@ -215,4 +195,90 @@ public struct NameClassifier: Sendable {
 
 extension Character {
   var isASCIIDigit: Bool { isASCII && isNumber }
+}
+
+/// Component and role by name template. The template (the name lower-cased with every run of
+/// digits as `#`: `blk.#.attn_q.weight`) is written
+/// into one reusable buffer and hashed as it is written; entries are compared with memcmp. No
+/// String is built per tensor: on a 20,000-tensor header that allocation was most of the lookup.
+struct TemplateTable: Sendable {
+  private var scratch: [UInt8] = []
+  private var keys: [[UInt8]] = []
+  private var values: [(Component, Role)] = []
+  /// Open addressing: index + 1 into `keys`, 0 for empty; a power-of-two size kept under half full.
+  private var slots = [Int32](repeating: 0, count: 64)
+
+  /// Writes `name`'s template into `scratch`; returns its length and FNV-1a hash.
+  private mutating func build(_ name: String) -> (count: Int, hash: UInt64) {
+    var name = name
+    return name.withUTF8 { source in
+      if scratch.count < source.count { scratch = [UInt8](repeating: 0, count: source.count * 2) }
+      return scratch.withUnsafeMutableBufferPointer { out in
+        // FNV-1a from a per-process random basis, then a final mix: a header cannot be crafted
+        // so that its templates all land in one run of slots.
+        var h: UInt64 = stringTableSeed
+        var n = 0
+        var inDigits = false
+        for byte in source {
+          var b = byte
+          if b &- UInt8(ascii: "0") < 10 {
+            if inDigits { continue }
+            inDigits = true
+            b = UInt8(ascii: "#")
+          } else {
+            inDigits = false
+            if b &- UInt8(ascii: "A") < 26 { b += 32 }
+          }
+          out[n] = b
+          n += 1
+          h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3
+        }
+        return (n, finalMix(h))
+      }
+    }
+  }
+
+  private func find(_ count: Int, _ hash: UInt64) -> (slot: Int, entry: Int?) {
+    let mask = slots.count - 1
+    var slot = Int(truncatingIfNeeded: hash) & mask
+    while slots[slot] != 0 {
+      let entry = Int(slots[slot]) - 1
+      let key = keys[entry]
+      if key.count == count {
+        // An empty name has an empty template, and empty buffers have no base address.
+        if count == 0 { return (slot, entry) }
+        let equal = key.withUnsafeBytes { k in scratch.withUnsafeBytes { s in memcmp(k.baseAddress!, s.baseAddress!, count) == 0 } }
+        if equal { return (slot, entry) }
+      }
+      slot = (slot + 1) & mask
+    }
+    return (slot, nil)
+  }
+
+  mutating func lookup(_ name: String) -> (Component, Role)? {
+    let (count, hash) = build(name)
+    return find(count, hash).entry.map { values[$0] }
+  }
+
+  mutating func insert(_ name: String, _ value: (Component, Role)) {
+    if (keys.count + 1) * 2 > slots.count {
+      // Rehash into twice the slots.
+      let old = keys
+      slots = [Int32](repeating: 0, count: slots.count * 2)
+      let mask = slots.count - 1
+      for (k, key) in old.enumerated() {
+        var h: UInt64 = stringTableSeed
+        for b in key { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
+        var slot = Int(truncatingIfNeeded: finalMix(h)) & mask
+        while slots[slot] != 0 { slot = (slot + 1) & mask }
+        slots[slot] = Int32(k + 1)
+      }
+    }
+    let (count, hash) = build(name)
+    let (slot, entry) = find(count, hash)
+    guard entry == nil else { return }
+    slots[slot] = Int32(keys.count + 1)
+    keys.append(Array(scratch[0..<count]))
+    values.append(value)
+  }
 }
