@@ -216,3 +216,35 @@ import Testing
     #expect(error?.offset == 8 + 28)
   }
 }
+
+/// The canonical-entry fast path must read exactly what the general scanner reads.
+@Suite struct CanonicalEntryTests {
+  @Test func fastAndGeneralPathsAgree() throws {
+    var compact: [String] = []
+    var spaced: [String] = []
+    var offset = 0
+    for (k, (dtype, shape)) in [("F32", [2, 3]), ("BF16", []), ("U8", [0, 7]), ("F8_E4M3", [5]), ("MYSTERY", [3]), ("I64", [1, 1, 1, 1])].enumerated() {
+      let width = ["F32": 4, "BF16": 2, "U8": 1, "F8_E4M3": 1, "MYSTERY": 1, "I64": 8][dtype]!
+      let n = shape.reduce(1, *) * width
+      compact.append(#""t\#(k)":{"dtype":"\#(dtype)","shape":\#(shape),"data_offsets":[\#(offset),\#(offset + n)]}"#.replacingOccurrences(of: " ", with: ""))
+      spaced.append(#""t\#(k)" : { "shape" : \#(shape) , "dtype" : "\#(dtype)" , "data_offsets" : [ \#(offset) , \#(offset + n) ] }"#)
+      offset += n
+    }
+    let fast = try Bytes.safetensors("{" + compact.joined(separator: ",") + "}", dataBytes: offset).parseSafetensors()
+    let general = try Bytes.safetensors("{" + spaced.joined(separator: ",") + "}", dataBytes: offset).parseSafetensors()
+    #expect(fast.tensors == general.tensors)
+    #expect(fast.warnings == general.warnings)
+    #expect(fast.tensors.map(\.dtype) == ["F32", "BF16", "U8", "F8_E4M3", "MYSTERY", "I64"])
+  }
+
+  @Test(arguments: [
+    #"{"dtype":"F32","shape":[01],"data_offsets":[0,4]}"#, #"{"dtype":"F32","shape":[1e0],"data_offsets":[0,4]}"#,
+    #"{"dtype":"F\u0033\u0032","shape":[1],"data_offsets":[0,4]}"#, #"{"dtype":"F32","shape":[1],"data_offsets":[0,4],"x":1}"#,
+    #"{"dtype":"F32","shape":[1234567890123456789],"data_offsets":[0,4]}"#,
+  ])
+  func entriesOffTheCanonicalFormGoToTheGeneralScanner(_ entry: String) throws {
+    let bytes = Array(entry.utf8)
+    let fast = bytes.withUnsafeBytes { CanonicalEntry.read($0, at: 0, name: "t") }
+    #expect(fast == nil)
+  }
+}

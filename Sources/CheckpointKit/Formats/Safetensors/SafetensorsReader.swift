@@ -79,7 +79,13 @@ public enum SafetensorsReader {
           guard seen.insert(key) else {
             throw CheckpointError(offset: keyOffset, field: "header", fault: .safetensors(.duplicateKey(key)))
           }
-          var tensor = try scanTensor(&scanner, name: key, at: keyOffset)
+          var tensor: SafetensorsTensor
+          if let (fast, next) = CanonicalEntry.read(scanner.bytes, at: scanner.index, name: key) {
+            tensor = fast
+            scanner.index = next
+          } else {
+            tensor = try scanTensor(&scanner, name: key, at: keyOffset)
+          }
           if let bits = SafetensorsDType.width(of: tensor.dtype) {
             tensor.bits = bits
           } else {
