@@ -38,12 +38,12 @@ struct Validate: ParsableCommand {
   func text(_ result: ValidationResult) -> String {
     guard result.isValid, let catalog = result.catalog else {
       let count = result.problems.count
-      var lines = ["\(result.path): invalid, \(count) problem\(count == 1 ? "" : "s")"]
+      var lines = ["\(result.path): invalid, \(TextReport.plural(count, "problem"))"]
       lines += result.problems.map { "  " + $0.description }
       return lines.joined(separator: "\n")
     }
-    var line = "\(result.path): valid (\(catalog.format.rawValue), \(catalog.tensors.count) tensor\(catalog.tensors.count == 1 ? "" : "s")"
-    if !catalog.warnings.isEmpty { line += ", \(catalog.warnings.count) warning\(catalog.warnings.count == 1 ? "" : "s")" }
+    var line = "\(result.path): valid (\(catalog.format.rawValue), \(TextReport.plural(catalog.tensors.count, "tensor"))"
+    if !catalog.warnings.isEmpty { line += ", " + TextReport.plural(catalog.warnings.count, "warning") }
     var lines = [line + ")"]
     lines += catalog.warnings.map { "  warning: " + $0 }
     return lines.joined(separator: "\n")

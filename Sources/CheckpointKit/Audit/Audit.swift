@@ -16,6 +16,8 @@ public struct Audit: Equatable, Sendable {
     public var packedTensors: Int
     public var packedStoredElements: UInt64
     public var tiedHead: TiedHead.State
+    /// Parameters of the token embedding (a tied head's size), 0 without one.
+    public var embeddingParameters: UInt64
     /// Parameters of components headline figures often leave out (vision, audio, projector, mtp, adapter).
     public var separate: [(component: String, parameters: UInt64)]
     /// Bytes of all tensors.

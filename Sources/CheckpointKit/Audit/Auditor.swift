@@ -115,7 +115,10 @@ public enum Auditor {
       parameters: summary.totals.parameters, activeParameters: active, experts: routed > 0 ? experts : nil,
       expertsUsed: routed > 0 ? used : nil, routedExpertParameters: routed, bufferElements: summary.totals.bufferElements,
       quantAuxElements: summary.totals.quantAuxElements, packedTensors: summary.totals.packedTensors,
-      packedStoredElements: summary.totals.packedStoredElements, tiedHead: summary.tiedHead.state, separate: separate,
+      packedStoredElements: summary.totals.packedStoredElements, tiedHead: summary.tiedHead.state,
+      // The Counter already found the embedding: its size comes from there, not a second search.
+      embeddingParameters: summary.tiedHead.embedding.flatMap { name in catalog.tensors.first { $0.name == name }?.parameters } ?? 0,
+      separate: separate,
       tensorBytes: summary.totals.bytes)
   }
 
@@ -170,7 +173,7 @@ public enum Auditor {
     }
     var reasons: [String] = []
     let a = row.actual
-    let embedding = expected.first?.embedding ?? catalogEmbedding(catalog)
+    let embedding = expected.first?.embedding ?? actual.embeddingParameters
     if let label, label.kind == .experts, let n = label.expertCount, n > 0, actual.routedExpertParameters > 0 {
       reasons.append(
         "\(label.text) names \(n) experts of a \(Units.count(label.value / UInt64(n))) model, but the experts share attention, embeddings and norms: the total is \(Units.count(actual.parameters)), not \(n) x \(Units.count(label.value / UInt64(n)))")
@@ -214,10 +217,4 @@ public enum Auditor {
     return reasons
   }
 
-  /// The token embedding's size from the catalog, when there is one.
-  static func catalogEmbedding(_ catalog: Catalog) -> UInt64 {
-    let head = TiedHead.detect(in: catalog)
-    guard let name = head.embedding else { return 0 }
-    return catalog.tensors.first { $0.name == name }?.parameters ?? 0
-  }
 }

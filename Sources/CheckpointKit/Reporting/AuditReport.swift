@@ -31,7 +31,7 @@ public enum AuditReport {
     }
     lines.append("    verdict: \(actual); " + (audit.passed
       ? "every reported figure agrees or is explained"
-      : "\(audit.findings.count) finding\(audit.findings.count == 1 ? "" : "s")"))
+      : TextReport.plural(audit.findings.count, "finding")))
     for finding in audit.findings { lines += wrap("finding: " + finding) }
     for note in audit.notes { lines += wrap("note: " + note) }
     return lines.joined(separator: "\n")

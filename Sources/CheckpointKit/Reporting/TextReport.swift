@@ -112,7 +112,7 @@ public enum TextReport {
   }
 
   /// `1 metadata key`, `33 metadata keys`.
-  static func plural(_ n: Int, _ noun: String) -> String {
+  public static func plural(_ n: Int, _ noun: String) -> String {
     "\(n) \(noun)\(n == 1 ? "" : "s")"
   }
 
