@@ -9,7 +9,7 @@ import Testing
   ) -> TensorRecord {
     let elements = shape.reduce(1, *)
     return TensorRecord(
-      name: name, dtype: dtype, shape: shape, elements: elements, bytes: UInt64(Double(elements) * bits / 8),
+      name: name, dtype: dtype, shape: TensorShape(shape), elements: elements, bytes: UInt64(Double(elements) * bits / 8),
       bitsPerElement: bits, offset: offset, component: component, role: role, layer: layer)
   }
 

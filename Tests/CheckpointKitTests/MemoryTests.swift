@@ -30,7 +30,7 @@ import Testing
     let v: UInt64 = 128_256, d: UInt64 = 4096, f: UInt64 = 14_336
     func t(_ name: String, _ shape: [UInt64], _ component: Component, _ layer: Int? = nil) -> TensorRecord {
       let n = shape.reduce(1, *)
-      return TensorRecord(name: name, dtype: "BF16", shape: shape, elements: n, bytes: n * 2, bitsPerElement: 16, component: component, layer: layer)
+      return TensorRecord(name: name, dtype: "BF16", shape: TensorShape(shape), elements: n, bytes: n * 2, bitsPerElement: 16, component: component, layer: layer)
     }
     var tensors = [t("token_embd.weight", [v, d], .embedding), t("output.weight", [v, d], .head), t("output_norm.weight", [d], .norm)]
     for l in 0..<32 {

@@ -7,7 +7,7 @@ public struct NamePattern: Sendable {
     self.pattern = Array(pattern)
   }
 
-  public func matches(_ name: String) -> Bool {
+  public func matches(_ name: some StringProtocol) -> Bool {
     let text = Array(name)
     // Iterative matcher with one backtrack point: linear in practice, never exponential.
     var p = 0, t = 0

@@ -20,23 +20,7 @@ struct StringTable<Value: Sendable>: Sendable {
 
   static func hash(_ key: String) -> UInt64 {
     var key = key
-    return key.withUTF8 { bytes in
-      var h = stringTableSeed ^ UInt64(bytes.count)
-      var at = 0
-      while at + 8 <= bytes.count {
-        let word = UnsafeRawBufferPointer(bytes).loadUnaligned(fromByteOffset: at, as: UInt64.self)
-        h = (h ^ word) &* 0x9E37_79B9_7F4A_7C15
-        h ^= h >> 32
-        at += 8
-      }
-      var tail: UInt64 = 0
-      while at < bytes.count {
-        tail = tail << 8 | UInt64(bytes[at])
-        at += 1
-      }
-      h = (h ^ tail) &* 0x9E37_79B9_7F4A_7C15
-      return finalMix(h)
-    }
+    return key.withUTF8 { hashBytes(UnsafeRawBufferPointer($0)) }
   }
 
   private func slot(of key: String) -> (index: Int, found: Bool) {
@@ -75,6 +59,25 @@ struct StringTable<Value: Sendable>: Sendable {
     count = 0
     for k in oldKeys.indices where oldUsed[k] { insert(oldKeys[k], oldValues[k]!) }
   }
+}
+
+/// Hashes eight bytes at a time with a multiply-xorshift mix from the per-process seed.
+func hashBytes(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+  var h = stringTableSeed ^ UInt64(bytes.count)
+  var at = 0
+  while at + 8 <= bytes.count {
+    let word = bytes.loadUnaligned(fromByteOffset: at, as: UInt64.self)
+    h = (h ^ word) &* 0x9E37_79B9_7F4A_7C15
+    h ^= h >> 32
+    at += 8
+  }
+  var tail: UInt64 = 0
+  while at < bytes.count {
+    tail = tail << 8 | UInt64(bytes[at])
+    at += 1
+  }
+  h = (h ^ tail) &* 0x9E37_79B9_7F4A_7C15
+  return finalMix(h)
 }
 
 /// Drawn once per process (see StringTable; TemplateTable uses it too).

@@ -1,12 +1,15 @@
 /// One tensor of a checkpoint, whatever its format: what it is, where it sits, how it counts.
 public struct TensorRecord: Equatable, Sendable {
-  public var name: String
+  /// A Substring of one String holding all the names of its file (see `NameStore`).
+  public var name: Substring
   /// The dtype as its format spells it: `F32`, `BF16`, `Q4_K`, `unknown(31)`.
   public var dtype: String
   /// Dimensions in PyTorch/NumPy order (outermost first).
-  public var shape: [UInt64]
+  public var shape: TensorShape
+  /// Whether the file stores the dimensions innermost first (GGUF).
+  public var reversedInFile: Bool
   /// GGUF only: dimensions as stored in the file (innermost first).
-  public var storedShape: [UInt64]?
+  public var storedShape: TensorShape? { reversedInFile ? TensorShape(shape.reversed()) : nil }
   /// Stored elements: the product of the shape, never derived from bytes.
   public var elements: UInt64
   /// The weights these elements hold: `elements`, except for packed quantized tensors (a GPTQ
@@ -26,14 +29,14 @@ public struct TensorRecord: Equatable, Sendable {
   public var layer: Int?
 
   public init(
-    name: String, dtype: String, shape: [UInt64], storedShape: [UInt64]? = nil, elements: UInt64, bytes: UInt64?,
+    name: some StringProtocol, dtype: String, shape: TensorShape, reversedInFile: Bool = false, elements: UInt64, bytes: UInt64?,
     bitsPerElement: Double?, file: Int = 0, offset: UInt64 = 0, component: Component = .other, role: Role = .parameter,
     layer: Int? = nil
   ) {
-    self.name = name
+    self.name = Substring(name)
     self.dtype = dtype
     self.shape = shape
-    self.storedShape = storedShape
+    self.reversedInFile = reversedInFile
     self.elements = elements
     self.parameters = elements
     self.bytes = bytes

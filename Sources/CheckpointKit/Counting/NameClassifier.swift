@@ -30,19 +30,39 @@ public struct NameClassifier: Sendable {
   }
 
   public mutating func classify(_ name: String, dtype: String) -> Classification {
-    let (component, baseRole): (Component, Role)
-    if let hit = cache.lookup(name) {
-      (component, baseRole) = hit
-    } else {
-      // No rule below depends on the value of a digit run, only on where runs are: any name of
-      // this template classifies the same.
-      let segments = name.lowercased().split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-      (component, baseRole) = (NameClassifier.component(segments), NameClassifier.baseRole(segments))
-      cache.insert(name, (component, baseRole))
-    }
-    return Classification(component: component, role: role(name, baseRole, dtype: dtype), layer: NameClassifier.layer(name))
+    classify(Substring(name), dtype: dtype)
   }
 
+  public mutating func classify(_ name: Substring, dtype: String) -> Classification {
+    if let result = name.utf8.withContiguousStorageIfAvailable({ classify(bytes: UnsafeRawBufferPointer($0), name, dtype: dtype) }) {
+      return result
+    }
+    var copy = String(name)
+    return copy.withUTF8 { classify(bytes: UnsafeRawBufferPointer($0), name, dtype: dtype) }
+  }
+
+  private mutating func classify(bytes: UnsafeRawBufferPointer, _ name: Substring, dtype: String) -> Classification {
+    let entry: TemplateTable.Entry
+    let runs = cache.build(bytes)
+    if let hit = cache.lookup() {
+      entry = hit
+    } else {
+      // No rule below depends on the value of a digit run, only on where runs are: any name of
+      // this template classifies the same, and has its layer number in the same run.
+      let text = String(name)
+      let segments = text.lowercased().split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+      entry = TemplateTable.Entry(
+        component: NameClassifier.component(segments), role: NameClassifier.baseRole(segments),
+        layerRun: NameClassifier.layerRun(bytes))
+      cache.insert(entry)
+    }
+    var layer: Int?
+    if entry.layerRun >= 0 {
+      // A run of more than nine digits is no layer number; the slow reading decides what is.
+      layer = entry.layerRun < runs.count && runs[entry.layerRun] >= 0 ? runs[entry.layerRun] : NameClassifier.layer(bytes)
+    }
+    return Classification(component: entry.component, role: role(bytes, entry.role, dtype: dtype), layer: layer)
+  }
   // MARK: Role
 
   static let bufferNames: Set<String> = [
@@ -70,12 +90,15 @@ public struct NameClassifier: Sendable {
     return .parameter
   }
 
-  func role(_ name: String, _ base: Role, dtype: String) -> Role {
+  private static let scaleSuffix = Array(".scale".utf8)
+
+  func role(_ name: UnsafeRawBufferPointer, _ base: Role, dtype: String) -> Role {
     // E8M0 holds only exponents: in practice always the shared scales of MX formats.
     if dtype == "F8_E8M0" { return .quantAux }
-    guard base == .parameter, name.hasSuffix(".scale") else { return base }
+    guard base == .parameter, name.count >= 6, UnsafeRawBufferPointer(rebasing: name[(name.count - 6)...]).equals(NameClassifier.scaleSuffix)
+    else { return base }
     // `X.weight.scale` beside `X.weight.qweight` is a per-channel scale; `core.scale.to_gb` is a module.
-    let stem = String(name.dropLast(".scale".count))
+    let stem = String(decoding: UnsafeRawBufferPointer(rebasing: name[..<(name.count - 6)]), as: UTF8.self)
     if stem.hasSuffix(".weight") || stem.hasSuffix(".qweight") || names.contains(stem + ".qweight")
       || names.contains(stem + ".weight_packed")
     {
@@ -88,39 +111,57 @@ public struct NameClassifier: Sendable {
 
   static let layerContainers: Set<String> = ["layers", "layer", "h", "blk", "blocks", "block", "decoder_layers"]
 
-  /// The block index following a container segment such as `layers` or `blk`, read straight
-  /// from the name's bytes (this runs once per tensor).
+  /// The block index following a container segment such as `layers` or `blk`.
   static func layer(_ name: String) -> Int? {
     var name = name
-    return name.withUTF8 { bytes -> Int? in
-      var previous = 0..<0
-      var start = 0
-      while start <= bytes.count {
-        var end = start
-        while end < bytes.count && bytes[end] != UInt8(ascii: ".") { end += 1 }
-        let count = end - start
-        if count > 0 && count <= 9 && isContainer(bytes, previous) {
-          var value = 0
-          var digits = true
-          for k in start..<end {
-            let byte = bytes[k]
-            guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else {
-              digits = false
-              break
-            }
-            value = value * 10 + Int(byte - UInt8(ascii: "0"))
-          }
-          if digits { return value }
-        }
-        previous = start..<end
-        start = end + 1
-      }
-      return nil
+    return name.withUTF8 { layer(UnsafeRawBufferPointer($0)) }
+  }
+
+  static func layer(_ bytes: UnsafeRawBufferPointer) -> Int? { layerSegment(bytes)?.value }
+
+  /// Which run of digits in the name (0 for the first) is its layer number; -1 for none.
+  static func layerRun(_ bytes: UnsafeRawBufferPointer) -> Int {
+    guard let start = layerSegment(bytes)?.start else { return -1 }
+    var runs = 0
+    var inDigits = false
+    for k in 0..<start {
+      let digit = bytes[k] &- UInt8(ascii: "0") < 10
+      if digit && !inDigits { runs += 1 }
+      inDigits = digit
     }
+    return runs
+  }
+
+  /// The first all-digit segment (at most nine digits) after a container segment: where it
+  /// starts and its value.
+  private static func layerSegment(_ bytes: UnsafeRawBufferPointer) -> (start: Int, value: Int)? {
+    var previous = 0..<0
+    var start = 0
+    while start <= bytes.count {
+      var end = start
+      while end < bytes.count && bytes[end] != UInt8(ascii: ".") { end += 1 }
+      let count = end - start
+      if count > 0 && count <= 9 && isContainer(bytes, previous) {
+        var value = 0
+        var digits = true
+        for k in start..<end {
+          let byte = bytes[k]
+          guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else {
+            digits = false
+            break
+          }
+          value = value * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        if digits { return (start, value) }
+      }
+      previous = start..<end
+      start = end + 1
+    }
+    return nil
   }
 
   /// Whether `bytes[range]` is one of `layerContainers`, compared without building a String.
-  private static func isContainer(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+  private static func isContainer(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Bool {
     guard !range.isEmpty, range.count <= 14 else { return false }
     return layerContainerBytes.contains { word in
       word.count == range.count
@@ -197,48 +238,95 @@ extension Character {
   var isASCIIDigit: Bool { isASCII && isNumber }
 }
 
-/// Component and role by name template. The template (the name lower-cased with every run of
-/// digits as `#`: `blk.#.attn_q.weight`) is written
-/// into one reusable buffer and hashed as it is written; entries are compared with memcmp. No
-/// String is built per tensor: on a 20,000-tensor header that allocation was most of the lookup.
+/// Component, role and layer position by name template. The template (the name lower-cased,
+/// every run of digits as one 0xFF byte, which valid UTF-8 never holds: `blk.\u{FF}.attn_q.weight`)
+/// is written into one reusable buffer and then hashed, while the values of the digit
+/// runs are kept; entries are compared with memcmp. Nothing is allocated per tensor.
 struct TemplateTable: Sendable {
+  struct Entry: Sendable {
+    var component: Component
+    var role: Role
+    /// Which digit run of the name is the layer number, -1 for none.
+    var layerRun: Int
+  }
+
   private var scratch: [UInt8] = []
+  private var count = 0
+  private var hash: UInt64 = 0
+  /// Values of the digit runs of the last name built; -1 for a run of more than nine digits.
+  private(set) var runValues: [Int] = []
   private var keys: [[UInt8]] = []
-  private var values: [(Component, Role)] = []
+  private var values: [Entry] = []
   /// Open addressing: index + 1 into `keys`, 0 for empty; a power-of-two size kept under half full.
   private var slots = [Int32](repeating: 0, count: 64)
 
-  /// Writes `name`'s template into `scratch`; returns its length and FNV-1a hash.
-  private mutating func build(_ name: String) -> (count: Int, hash: UInt64) {
-    var name = name
-    return name.withUTF8 { source in
-      if scratch.count < source.count { scratch = [UInt8](repeating: 0, count: source.count * 2) }
-      return scratch.withUnsafeMutableBufferPointer { out in
-        // FNV-1a from a per-process random basis, then a final mix: a header cannot be crafted
-        // so that its templates all land in one run of slots.
-        var h: UInt64 = stringTableSeed
-        var n = 0
-        var inDigits = false
-        for byte in source {
-          var b = byte
-          if b &- UInt8(ascii: "0") < 10 {
-            if inDigits { continue }
-            inDigits = true
-            b = UInt8(ascii: "#")
-          } else {
-            inDigits = false
-            if b &- UInt8(ascii: "A") < 26 { b += 32 }
+  static let digitRun: UInt8 = 0xFF
+
+  /// Writes the template of `name` into `scratch`, for `lookup` and `insert`; returns the values
+  /// of its digit runs. Eight bytes at a time while they hold no digit (most of a name), then
+  /// hashed in one pass over the template.
+  mutating func build(_ name: UnsafeRawBufferPointer) -> [Int] {
+    if scratch.count < name.count + 8 { scratch = [UInt8](repeating: 0, count: name.count * 2 + 8) }
+    runValues.removeAll(keepingCapacity: true)
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    count = scratch.withUnsafeMutableBytes { out in
+      var n = 0
+      var k = 0
+      var run = 0
+      var digits = 0
+      while k < name.count {
+        if k + 8 <= name.count {
+          let word = name.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+          if word & highs == 0 {
+            // ASCII only, so adding up to 0x50 cannot carry into the next byte: a byte's high
+            // bit says whether it reached the bound. The bytes before the first digit are
+            // lower-cased and stored at once (`scratch` has 8 bytes to spare past the name).
+            let digitBits = (word &+ ones &* 0x50) & ~(word &+ ones &* 0x46) & highs
+            let upper = (word &+ ones &* 0x3F) & ~(word &+ ones &* 0x25) & highs
+            out.storeBytes(of: word | (upper >> 2), toByteOffset: n, as: UInt64.self)
+            let take = digitBits == 0 ? 8 : digitBits.trailingZeroBitCount >> 3
+            if take > 0 {
+              if digits > 0 {
+                runValues.append(run)
+                digits = 0
+              }
+              n += take
+              k += take
+              continue
+            }
           }
-          out[n] = b
-          n += 1
-          h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3
         }
-        return (n, finalMix(h))
+        var b = name[k]
+        k += 1
+        let digit = b &- UInt8(ascii: "0")
+        if digit < 10 {
+          if digits > 0 {
+            digits += 1
+            run = digits > 9 ? -1 : run * 10 + Int(digit)
+            continue
+          }
+          digits = 1
+          run = Int(digit)
+          b = TemplateTable.digitRun
+        } else {
+          if digits > 0 {
+            runValues.append(run)
+            digits = 0
+          }
+          if b &- UInt8(ascii: "A") < 26 { b += 32 }
+        }
+        out[n] = b
+        n += 1
       }
+      if digits > 0 { runValues.append(run) }
+      return n
     }
+    hash = scratch.withUnsafeBytes { hashBytes(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+    return runValues
   }
 
-  private func find(_ count: Int, _ hash: UInt64) -> (slot: Int, entry: Int?) {
+  private func find() -> (slot: Int, entry: Int?) {
     let mask = slots.count - 1
     var slot = Int(truncatingIfNeeded: hash) & mask
     while slots[slot] != 0 {
@@ -255,27 +343,24 @@ struct TemplateTable: Sendable {
     return (slot, nil)
   }
 
-  mutating func lookup(_ name: String) -> (Component, Role)? {
-    let (count, hash) = build(name)
-    return find(count, hash).entry.map { values[$0] }
+  /// The entry of the template last built.
+  func lookup() -> Entry? {
+    find().entry.map { values[$0] }
   }
 
-  mutating func insert(_ name: String, _ value: (Component, Role)) {
+  /// Adds `value` for the template last built.
+  mutating func insert(_ value: Entry) {
     if (keys.count + 1) * 2 > slots.count {
       // Rehash into twice the slots.
-      let old = keys
       slots = [Int32](repeating: 0, count: slots.count * 2)
       let mask = slots.count - 1
-      for (k, key) in old.enumerated() {
-        var h: UInt64 = stringTableSeed
-        for b in key { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
-        var slot = Int(truncatingIfNeeded: finalMix(h)) & mask
+      for (k, key) in keys.enumerated() {
+        var slot = Int(truncatingIfNeeded: key.withUnsafeBytes { hashBytes($0) }) & mask
         while slots[slot] != 0 { slot = (slot + 1) & mask }
         slots[slot] = Int32(k + 1)
       }
     }
-    let (count, hash) = build(name)
-    let (slot, entry) = find(count, hash)
+    let (slot, entry) = find()
     guard entry == nil else { return }
     slots[slot] = Int32(keys.count + 1)
     keys.append(Array(scratch[0..<count]))

@@ -10,13 +10,13 @@ public enum PackedWeights {
   /// Applies the rules to every parameter tensor; `bits` is the bit width a config declares.
   public static func apply(to catalog: inout Catalog, configBits: Int? = nil) {
     var byName: [String: Int] = [:]
-    for (k, t) in catalog.tensors.enumerated() where t.name.hasSuffix("qzeros") || t.name.hasSuffix("scales")
-      || t.name.hasSuffix(".absmax") || t.name.hasSuffix(".quant_map") || t.name.hasSuffix("_scales")
-      || t.name.hasSuffix(".weight_scale")
+    for (k, t) in catalog.tensors.enumerated() where t.name.endsWith("qzeros") || t.name.endsWith("scales")
+      || t.name.endsWith(".absmax") || t.name.endsWith(".quant_map") || t.name.endsWith("_scales")
+      || t.name.endsWith(".weight_scale")
     {
-      byName[t.name] = k
+      byName[String(t.name)] = k
     }
-    guard !byName.isEmpty || catalog.tensors.contains(where: { $0.name.hasSuffix(".qweight") || $0.name.hasSuffix(".weight_packed") })
+    guard !byName.isEmpty || catalog.tensors.contains(where: { $0.name.endsWith(".qweight") || $0.name.endsWith(".weight_packed") })
     else { return }
     for k in catalog.tensors.indices where catalog.tensors[k].role == .parameter {
       let t = catalog.tensors[k]
@@ -28,7 +28,7 @@ public enum PackedWeights {
 
   static func factor(of t: TensorRecord, siblings: [String: Int], tensors: [TensorRecord], configBits: Int?) -> UInt64? {
     func sibling(_ name: String) -> TensorRecord? { siblings[name].map { tensors[$0] } }
-    if t.name.hasSuffix(".qweight") && (t.dtype == "I32" || t.dtype == "U32") {
+    if t.name.endsWith(".qweight") && (t.dtype == "I32" || t.dtype == "U32") {
       let stem = String(t.name.dropLast(".qweight".count))
       let qweightCols = t.shape.last ?? 0
       var bits = configBits
@@ -46,14 +46,14 @@ public enum PackedWeights {
       let b = bits ?? 4
       return b > 0 && 32 % b == 0 ? UInt64(32 / b) : nil
     }
-    if t.name.hasSuffix(".weight_packed") && (t.dtype == "I32" || t.dtype == "U32") {
+    if t.name.endsWith(".weight_packed") && (t.dtype == "I32" || t.dtype == "U32") {
       let b = configBits ?? 4
       return b > 0 && 32 % b == 0 ? UInt64(32 / b) : nil
     }
-    if t.dtype == "U8" && t.name.hasSuffix(".weight") && (siblings[t.name + ".absmax"] != nil || siblings[t.name + ".quant_map"] != nil) {
+    if t.dtype == "U8" && t.name.endsWith(".weight") && (siblings[t.name + ".absmax"] != nil || siblings[t.name + ".quant_map"] != nil) {
       return 2
     }
-    if t.dtype == "U8" && t.name.hasSuffix("_blocks") && siblings[String(t.name.dropLast("_blocks".count)) + "_scales"] != nil {
+    if t.dtype == "U8" && t.name.endsWith("_blocks") && siblings[String(t.name.dropLast("_blocks".count)) + "_scales"] != nil {
       return 2
     }
     return nil

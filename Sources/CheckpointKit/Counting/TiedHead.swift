@@ -36,35 +36,37 @@ public struct TiedHead: Equatable, Sendable {
   ]
 
   public static func detect(in catalog: Catalog) -> TiedHead {
-    // Names are compared only within the component they belong to: on a 20,000-tensor header,
-    // comparing every name with every candidate was a tenth of the counting.
-    let embedding = catalog.tensors.first { t in
-      t.component == .embedding
-        && (t.name == "token_embd.weight" || t.name == "shared.weight" || embeddingSuffixes.contains { t.name.hasSuffix($0) })
+    // Names are compared only within the component they belong to, and records are reached by
+    // index: on a 20,000-tensor header, copying each record out of the array cost more than the test.
+    let tensors = catalog.tensors
+    func first(_ component: Component, where match: (Substring) -> Bool) -> Int? {
+      tensors.indices.first { tensors[$0].component == component && match(tensors[$0].name) }
     }
-    let head = catalog.tensors.first { t in
-      t.component == .head && (headNames.contains(t.name) || headSuffixes.contains { t.name.hasSuffix($0) })
-    }
+    let embedding = first(.embedding) { name in
+      name.isBytes("token_embd.weight") || name.isBytes("shared.weight") || embeddingSuffixes.contains { name.endsWith(text: $0) }
+    }.map { tensors[$0] }
+    let head = first(.head) { name in
+      headNames.contains(String(name)) || headSuffixes.contains { name.endsWith(text: $0) }
+    }.map { tensors[$0] }
     guard let embedding else {
-      return TiedHead(state: head == nil ? .notApplicable : .untied, embedding: nil, head: head?.name, headMatchesEmbeddingShape: false)
+      return TiedHead(state: head == nil ? .notApplicable : .untied, embedding: nil, head: head.map { String($0.name) }, headMatchesEmbeddingShape: false)
     }
     if let head {
       // A head stored at the embedding's very bytes is tied even though it is listed twice.
       let aliased = head.file == embedding.file && head.offset == embedding.offset
       return TiedHead(
-        state: aliased ? .tied : .untied, embedding: embedding.name, head: head.name,
+        state: aliased ? .tied : .untied, embedding: String(embedding.name), head: String(head.name),
         headMatchesEmbeddingShape: head.shape == embedding.shape)
     }
     let isDecoder: Bool
     if catalog.format == .gguf || catalog.format == .splitGGUF {
-      isDecoder = !encoderArchitectures.contains(catalog.architecture ?? "")
-        && catalog.tensors.contains { $0.component == .norm && $0.name == "output_norm.weight" }
+      isDecoder = !encoderArchitectures.contains(catalog.architecture ?? "") && first(.norm) { $0.isBytes("output_norm.weight") } != nil
     } else {
-      isDecoder = catalog.tensors.contains { t in
-        t.component == .norm && (finalNormSuffixes.contains { t.name == $0 } || dottedFinalNorms.contains { t.name.hasSuffix($0) })
-      }
+      isDecoder = first(.norm) { name in
+        finalNormSuffixes.contains { name == $0 } || dottedFinalNorms.contains { name.endsWith(text: $0) }
+      } != nil
     }
     return TiedHead(
-      state: isDecoder ? .tied : .notApplicable, embedding: embedding.name, head: nil, headMatchesEmbeddingShape: false)
+      state: isDecoder ? .tied : .notApplicable, embedding: String(embedding.name), head: nil, headMatchesEmbeddingShape: false)
   }
 }

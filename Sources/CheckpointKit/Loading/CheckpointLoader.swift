@@ -50,7 +50,7 @@ public enum CheckpointLoader {
   static func applyPacking(_ catalog: inout Catalog) {
     guard catalog.tensors.contains(where: { $0.dtype == "I32" || $0.dtype == "U32" || $0.dtype == "U8" }) else { return }
     var bits: Int?
-    if catalog.tensors.contains(where: { $0.name.hasSuffix(".qweight") || $0.name.hasSuffix(".weight_packed") }),
+    if catalog.tensors.contains(where: { $0.name.endsWith(".qweight") || $0.name.endsWith(".weight_packed") }),
       let config = ConfigFile.find(for: catalog)
     {
       bits = config.integer("quantization_config.bits", "quantization_config.config_groups.group_0.weights.num_bits")
@@ -201,13 +201,9 @@ public enum CheckpointLoader {
   }
 
   static func catalog(of header: SafetensorsHeader, path: String, fileSize: UInt64?, fileIndex: Int) -> Catalog {
-    let tensors = header.tensors.map { t in
-      // When validating, faulty offsets are reported and still listed: no arithmetic on them may trap.
-      let (offset, overflow) = header.dataStart.addingReportingOverflow(t.begin)
-      return TensorRecord(
-        name: t.name, dtype: t.dtype, shape: t.shape, elements: t.elements,
-        bytes: t.bits == nil || t.end < t.begin ? nil : t.end - t.begin,
-        bitsPerElement: t.bits.map(Double.init), file: fileIndex, offset: overflow ? UInt64.max : offset)
+    var tensors = header.tensors
+    if fileIndex != 0 {
+      for k in tensors.indices { tensors[k].file = fileIndex }
     }
     let info = FileInfo(path: path, bytes: fileSize, headerBytes: header.dataStart, dataStart: header.dataStart)
     return Catalog(
@@ -220,7 +216,7 @@ public enum CheckpointLoader {
     let tensors = gguf.tensors.map { t in
       let (offset, overflow) = gguf.dataStart.addingReportingOverflow(t.offset)
       return TensorRecord(
-        name: t.name, dtype: t.typeName, shape: t.shape, storedShape: t.dims, elements: t.elements, bytes: t.bytes,
+        name: t.name, dtype: t.typeName, shape: TensorShape(t.dims.reversed()), reversedInFile: true, elements: t.elements, bytes: t.bytes,
         bitsPerElement: t.type?.bitsPerElement, file: fileIndex, offset: overflow ? UInt64.max : offset)
     }
     let info = FileInfo(path: path, bytes: fileSize, headerBytes: gguf.headerBytes, dataStart: gguf.dataStart)
@@ -323,11 +319,11 @@ public enum CheckpointLoader {
         throw CheckpointError(
           file: shardPath, offset: 0, field: "", fault: .unrecognizedFormat("a shard of a safetensors index is not safetensors"))
       }
-      for tensor in part.tensors where expected[tensor.name] != shard {
+      for tensor in part.tensors where expected[String(tensor.name)] != shard {
         try problems.report(
           CheckpointError(
             file: shardPath, offset: tensor.offset, field: "tensor '\(tensor.name)'",
-            fault: .index(.tensorNotInIndex(tensor: tensor.name, shard: shard))))
+            fault: .index(.tensorNotInIndex(tensor: String(tensor.name), shard: shard))))
       }
       if files.isEmpty { metadata = part.metadata }
       readShards.insert(shard)
@@ -336,7 +332,7 @@ public enum CheckpointLoader {
       warnings += part.warnings
       problems.append(contentsOf: part.problems, file: shardPath)
     }
-    let present = Set(tensors.map(\.name))
+    let present = Set(tensors.map { String($0.name) })
     // Tensors of shards already reported missing or escaping are not reported again.
     for (tensor, shard) in index.weightMap where readShards.contains(shard) && !present.contains(tensor) {
       try problems.report(indexFault(.tensorMissingFromShard(tensor: tensor, shard: shard)))
@@ -390,9 +386,9 @@ public enum CheckpointLoader {
             file: partPath, offset: nil, field: "split.no",
             fault: .index(.splitMismatch("split.no is \(number) but the file name says part \(n)"))))
       }
-      for tensor in part.tensors where !seen.insert(tensor.name).inserted {
+      for tensor in part.tensors where !seen.insert(String(tensor.name)).inserted {
         try problems.report(
-          CheckpointError(file: partPath, offset: nil, field: "tensor name", fault: .gguf(.duplicateTensor(tensor.name))))
+          CheckpointError(file: partPath, offset: nil, field: "tensor name", fault: .gguf(.duplicateTensor(String(tensor.name)))))
       }
       problems.append(contentsOf: part.problems, file: partPath)
       if merged == nil {
@@ -418,8 +414,8 @@ public enum CheckpointLoader {
   /// Assigns component, role and layer to every tensor, once all names are known.
   public static func classify(_ catalog: inout Catalog) {
     // The names are needed only to tell a `.scale` by its siblings: skip the set when none is.
-    let siblings = catalog.tensors.contains { $0.name.hasSuffix(".scale") }
-    var classifier = siblings ? NameClassifier(names: catalog.tensors.map(\.name)) : NameClassifier()
+    let siblings = catalog.tensors.contains { $0.name.endsWith(".scale") }
+    var classifier = siblings ? NameClassifier(names: catalog.tensors.map { String($0.name) }) : NameClassifier()
     for k in catalog.tensors.indices {
       let c = classifier.classify(catalog.tensors[k].name, dtype: catalog.tensors[k].dtype)
       catalog.tensors[k].component = c.component

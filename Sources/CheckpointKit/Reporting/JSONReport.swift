@@ -46,7 +46,7 @@ public enum JSONReport {
   public static func tensorList(_ catalog: Catalog, only selected: [TensorRecord]? = nil) -> JSONValue {
     .array((selected ?? catalog.tensors).map { t in
       var members: [(String, JSONValue)] = [
-        ("name", .string(t.name)),
+        ("name", .string(String(t.name))),
         ("dtype", .string(t.dtype)),
         ("shape", .array(t.shape.map(JSONValue.unsigned))),
       ]

@@ -137,7 +137,7 @@ public enum TextReport {
     for t in tensors {
       let shape = "[" + t.shape.map(String.init).joined(separator: ", ") + "]"
       table.add([
-        t.name, t.dtype, shape, exact ? Units.grouped(t.elements) : Units.count(t.elements),
+        String(t.name), t.dtype, shape, exact ? Units.grouped(t.elements) : Units.count(t.elements),
         t.bytes.map(exact ? Units.grouped : Units.bytes) ?? "?", t.component.rawValue,
         t.role == .parameter ? "" : t.role.rawValue,
       ])

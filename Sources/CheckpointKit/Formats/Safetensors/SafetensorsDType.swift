@@ -15,7 +15,13 @@ public enum SafetensorsDType {
 
   /// The known dtype whose name is `raw`, as a shared String (nothing is allocated per tensor).
   static func name(matching raw: UnsafeRawBufferPointer) -> String? {
-    names.first { $0.bytes.count == raw.count && raw.equals($0.bytes) }?.name
+    known(matching: raw)?.name
+  }
+
+  /// The known dtype whose name is `raw`, with its width.
+  static func known(matching raw: UnsafeRawBufferPointer) -> (name: String, bits: Int)? {
+    for entry in names where entry.bytes.count == raw.count && raw.equals(entry.bytes) { return (entry.name, entry.bits) }
+    return nil
   }
 
   /// The width of a dtype, by a scan of the 22 names (dtype names are short strings: comparing

@@ -56,51 +56,91 @@ public enum SafetensorsReader {
   /// Parses the JSON header into tensors (header order) and metadata.
   static func scan(_ header: UnsafeRawBufferPointer, headerLength: UInt64) throws(CheckpointError) -> SafetensorsHeader {
     var scanner = HeaderScanner(header, base: 8)
-    var tensors: [SafetensorsTensor] = []
+    var tensors: [TensorRecord] = []
+    var spans: [SafetensorsSpan] = []
+    spans.reserveCapacity(header.count / 64)
     var metadata: [(key: String, value: String)] = []
     var warnings: [String] = []
-    // Sized from the header: a tensor entry takes at least ~50 bytes.
-    var seen = StringSet(capacity: header.count / 64)
+    // Sized from the header: a tensor entry takes at least ~50 bytes, its name about half.
+    var names = NameStore(capacity: header.count / 64, byteCapacity: header.count / 2)
+    tensors.reserveCapacity(header.count / 64)
     var sawMetadata = false
 
     try scanner.expect(UInt8(ascii: "{"), "'{' at the start of the header")
     if !scanner.consume(UInt8(ascii: "}")) {
       repeat {
         let keyOffset = scanner.position
-        let key = try scanner.string()
-        try scanner.expect(UInt8(ascii: ":"), "':'")
-        if key == "__metadata__" {
-          if sawMetadata {
+        // The key's bytes as they stand in the header; decoded only when it has escapes.
+        let added: Bool
+        let decoded: String?
+        if let raw = try scanner.rawString() {
+          decoded = nil
+          if raw.equals(metadataKey) {
+            try scanner.expect(UInt8(ascii: ":"), "':'")
+            if sawMetadata {
+              throw CheckpointError(offset: keyOffset, field: "header", fault: .safetensors(.duplicateKey("__metadata__")))
+            }
+            sawMetadata = true
+            metadata = try scanMetadata(&scanner)
+            continue
+          }
+          added = names.insert(raw)
+          if !added {
+            let key = String(decoding: raw, as: UTF8.self)
             throw CheckpointError(offset: keyOffset, field: "header", fault: .safetensors(.duplicateKey(key)))
           }
-          sawMetadata = true
-          metadata = try scanMetadata(&scanner)
         } else {
-          guard seen.insert(key) else {
+          let key = try scanner.string()
+          decoded = key
+          if key == "__metadata__" {
+            try scanner.expect(UInt8(ascii: ":"), "':'")
+            if sawMetadata {
+              throw CheckpointError(offset: keyOffset, field: "header", fault: .safetensors(.duplicateKey(key)))
+            }
+            sawMetadata = true
+            metadata = try scanMetadata(&scanner)
+            continue
+          }
+          guard names.insert(key) else {
             throw CheckpointError(offset: keyOffset, field: "header", fault: .safetensors(.duplicateKey(key)))
           }
-          var tensor: SafetensorsTensor
-          if let (fast, next) = CanonicalEntry.read(scanner.bytes, at: scanner.index, name: key) {
-            tensor = fast
-            scanner.index = next
-          } else {
-            tensor = try scanTensor(&scanner, name: key, at: keyOffset)
-          }
-          if let bits = SafetensorsDType.width(of: tensor.dtype) {
-            tensor.bits = bits
-          } else {
-            warnings.append("tensor '\(key)' has unknown dtype '\(tensor.dtype)': its size cannot be checked")
-          }
-          tensors.append(tensor)
         }
+        try scanner.expect(UInt8(ascii: ":"), "':'")
+        var entry: SafetensorsEntry
+        if let (fast, next) = CanonicalEntry.read(scanner.bytes, at: scanner.index) {
+          entry = fast
+          scanner.index = next
+        } else {
+          // The slow path names the tensor in its errors.
+          let key = decoded ?? names.last
+          entry = try scanTensor(&scanner, name: key, at: keyOffset)
+          entry.bits = SafetensorsDType.width(of: entry.dtype)
+        }
+        if entry.bits == nil {
+          let key = decoded ?? names.last
+          warnings.append("tensor '\(key)' has unknown dtype '\(entry.dtype)': its size cannot be checked")
+        }
+        // Faulty offsets are reported by `validateLayout` and still listed (when validating):
+        // no arithmetic on them may trap.
+        let span = entry.span
+        let (offset, overflow) = (8 + headerLength).addingReportingOverflow(span.begin)
+        tensors.append(
+          TensorRecord(
+            name: "", dtype: entry.dtype, shape: entry.shape, elements: entry.elements,
+            bytes: entry.bits == nil || span.end < span.begin ? nil : span.end - span.begin,
+            bitsPerElement: entry.bits.map(Double.init), offset: overflow ? UInt64.max : offset))
+        spans.append(span)
       } while scanner.consume(UInt8(ascii: ","))
       try scanner.expect(UInt8(ascii: "}"), "',' or '}'")
     }
     if scanner.peek() != nil {
       throw scanner.fail(.invalidJSON("trailing characters after the header object"))
     }
-    return SafetensorsHeader(headerLength: headerLength, metadata: metadata, tensors: tensors, warnings: warnings)
+    names.forEachName { k, name in tensors[k].name = name }
+    return SafetensorsHeader(headerLength: headerLength, metadata: metadata, tensors: tensors, spans: spans, warnings: warnings)
   }
+
+  private static let metadataKey = Array("__metadata__".utf8)
 
   private static func scanMetadata(_ scanner: inout HeaderScanner) throws(CheckpointError) -> [(key: String, value: String)] {
     var entries: [(key: String, value: String)] = []
@@ -129,10 +169,10 @@ public enum SafetensorsReader {
     return entries
   }
 
-  private static func scanTensor(_ scanner: inout HeaderScanner, name: String, at offset: UInt64) throws(CheckpointError) -> SafetensorsTensor {
+  private static func scanTensor(_ scanner: inout HeaderScanner, name: String, at offset: UInt64) throws(CheckpointError) -> SafetensorsEntry {
     var field: String { "tensor '\(name)'" }  // built only for an error message
     var dtype: String?
-    var shape: [UInt64]?
+    var shape: TensorShape?
     var offsets: (UInt64, UInt64)?
     guard scanner.consume(UInt8(ascii: "{")) else {
       throw scanner.fail(.invalidField(tensor: name, why: "entry is not an object"), field: field)
@@ -167,16 +207,11 @@ public enum SafetensorsReader {
     guard let dtype else { throw missing(name, "dtype", offset) }
     guard let shape else { throw missing(name, "shape", offset) }
     guard let offsets else { throw missing(name, "data_offsets", offset) }
-    var elements: UInt64 = 1
-    for dim in shape {
-      let (product, overflow) = elements.multipliedReportingOverflow(by: dim)
-      if overflow {
-        throw CheckpointError(offset: offset, field: field, fault: .safetensors(.elementCountOverflow(tensor: name)))
-      }
-      elements = product
+    guard let elements = shape.elementCount else {
+      throw CheckpointError(offset: offset, field: field, fault: .safetensors(.elementCountOverflow(tensor: name)))
     }
-    return SafetensorsTensor(
-      name: name, dtype: dtype, shape: shape, begin: offsets.0, end: offsets.1, bits: nil, elements: elements)
+    return SafetensorsEntry(
+      dtype: dtype, bits: nil, shape: shape, elements: elements, span: SafetensorsSpan(begin: offsets.0, end: offsets.1))
   }
 
   private static func missing(_ name: String, _ key: String, _ offset: UInt64) -> CheckpointError {
@@ -231,13 +266,11 @@ public enum SafetensorsReader {
     return values
   }
 
-  private static func unsignedArray(_ scanner: inout HeaderScanner, tensor: String, what: String) throws(CheckpointError) -> [UInt64] {
+  private static func unsignedArray(_ scanner: inout HeaderScanner, tensor: String, what: String) throws(CheckpointError) -> TensorShape {
     guard scanner.consume(UInt8(ascii: "[")) else {
       throw scanner.fail(.invalidField(tensor: tensor, why: "\(what)s are not an array"), field: "tensor '\(tensor)'")
     }
-    var values: [UInt64] = []
-    // Shapes have at most a few dimensions: one allocation, not one per append.
-    values.reserveCapacity(4)
+    var values = TensorShape()
     if scanner.consume(UInt8(ascii: "]")) { return values }
     repeat {
       values.append(try scanner.unsigned(what))
@@ -251,30 +284,37 @@ public enum SafetensorsReader {
   /// one hole is reported once and not as a fault of every tensor after it.
   /// A nil `fileSize` (not known yet) skips the coverage check; `checkCoverage` does it later.
   static func validateLayout(_ header: inout SafetensorsHeader, fileSize: UInt64?, problems: inout Problems) throws(CheckpointError) {
-    header.tensors.sort { ($0.begin, $0.end) < ($1.begin, $1.end) }
+    let spans = header.spans
+    // Writers usually lay the data out in the header's order: then nothing is moved.
+    if spans.indices.dropFirst().contains(where: { (spans[$0 - 1].begin, spans[$0 - 1].end) > (spans[$0].begin, spans[$0].end) }) {
+      let order = spans.indices.sorted { (spans[$0].begin, spans[$0].end, $0) < (spans[$1].begin, spans[$1].end, $1) }
+      header.tensors = order.map { header.tensors[$0] }
+      header.spans = order.map { spans[$0] }
+    }
     var expected: UInt64 = 0
-    for tensor in header.tensors {
-      var field: String { "tensor '\(tensor.name)'" }
-      let at = header.dataStart &+ tensor.begin
+    for k in header.spans.indices {
+      let span = header.spans[k]
+      var name: String { String(header.tensors[k].name) }
+      let at = header.dataStart &+ span.begin
       func fault(_ f: SafetensorsFault, offset: UInt64? = at) -> CheckpointError {
-        CheckpointError(offset: offset, field: field, fault: .safetensors(f))
+        CheckpointError(offset: offset, field: "tensor '\(name)'", fault: .safetensors(f))
       }
-      guard tensor.end >= tensor.begin else {
-        try problems.report(fault(.offsetsReversed(tensor: tensor.name, begin: tensor.begin, end: tensor.end), offset: nil))
+      guard span.end >= span.begin else {
+        try problems.report(fault(.offsetsReversed(tensor: name, begin: span.begin, end: span.end), offset: nil))
         continue
       }
-      if tensor.begin != expected {
-        try problems.report(fault(.notContiguous(tensor: tensor.name, begin: tensor.begin, expected: expected)))
+      if span.begin != expected {
+        try problems.report(fault(.notContiguous(tensor: name, begin: span.begin, expected: expected)))
       }
-      expected = max(expected, tensor.end)
-      guard let bits = tensor.bits else { continue }
-      let (totalBits, overflow) = tensor.elements.multipliedReportingOverflow(by: UInt64(bits))
+      expected = max(expected, span.end)
+      guard let bits = header.tensors[k].bitsPerElement.map(UInt64.init) else { continue }
+      let (totalBits, overflow) = header.tensors[k].elements.multipliedReportingOverflow(by: bits)
       if overflow {
-        try problems.report(fault(.elementCountOverflow(tensor: tensor.name)))
+        try problems.report(fault(.elementCountOverflow(tensor: name)))
       } else if totalBits % 8 != 0 {
-        try problems.report(fault(.misalignedBits(tensor: tensor.name, bits: totalBits)))
-      } else if totalBits / 8 != tensor.end - tensor.begin {
-        try problems.report(fault(.sizeMismatch(tensor: tensor.name, expected: totalBits / 8, span: tensor.end - tensor.begin)))
+        try problems.report(fault(.misalignedBits(tensor: name, bits: totalBits)))
+      } else if totalBits / 8 != span.end - span.begin {
+        try problems.report(fault(.sizeMismatch(tensor: name, expected: totalBits / 8, span: span.end - span.begin)))
       }
     }
     header.dataEnd = header.dataStart.addingReportingOverflow(expected).overflow ? UInt64.max : header.dataStart + expected
