@@ -3,26 +3,63 @@
 /// in them. Bytes are what the tensors occupy in the files.
 public enum Counter {
   public static func count(_ catalog: Catalog) -> CountSummary {
+    var tally = Tally()
+    // Fields are read through a pointer into the array: copying 20,000 records out of it (each
+    // a retain and a release of its name and dtype) cost as much as the counting.
+    catalog.tensors.withUnsafeBufferPointer { records in
+      for k in records.indices { tally.add(records.baseAddress! + k) }
+    }
+    let (totals, dtypes, components, pairs, roles, layerRows, layers, dtypeRows) = (
+      tally.totals, tally.dtypes, tally.components, tally.pairs, tally.roles, tally.layerRows, tally.layers, tally.dtypeRows
+    )
+    var summary = CountSummary(totals: totals)
+    summary.byComponent = Component.allCases.compactMap { component in
+      let row = components[component.index]
+      return row.tensors == 0 ? nil : .init(key: component.rawValue, row: row)
+    }
+    // Largest first: the dtype mix reads best with the dominant type leading.
+    summary.byDType = zip(dtypes.names, dtypeRows).sorted { ($0.1.bytes, $1.0) > ($1.1.bytes, $0.0) }
+      .map { .init(key: $0.0, row: $0.1) }
+    summary.byComponentDType = Component.allCases.flatMap { component in
+      pairs[component.index].enumerated().filter { $0.element.tensors > 0 }
+        .map { CountSummary.ComponentDType(component: component, dtype: dtypes.names[$0.offset], row: $0.element) }
+        .sorted { $0.dtype < $1.dtype }
+    }
+    summary.byLayer = layerRows.enumerated().filter { $0.element.tensors > 0 }.map { CountSummary.LayerRow(layer: $0.offset, row: $0.element) }
+      + layers.sorted { $0.key < $1.key }.map { CountSummary.LayerRow(layer: $0.key, row: $0.value) }
+    summary.byRole = [Role.parameter, .buffer, .quantAux].compactMap { role in
+      roles[role.index].tensors == 0 ? nil : .init(key: role.rawValue, row: roles[role.index])
+    }
+    summary.tiedHead = TiedHead.detect(in: catalog)
+    return summary
+  }
+
+  /// The running sums. Rows are kept in arrays indexed by component, role and dtype number: a
+  /// 20,000-tensor header would otherwise spend most of its counting time hashing dtype strings.
+  /// A struct with a mutating method, not a local function: captured locals would be boxed and
+  /// every access checked for exclusivity at run time.
+  private struct Tally {
     var totals = CountSummary.Totals()
-    // Rows kept in arrays indexed by component, role and dtype number: a 20,000-tensor header
-    // would otherwise spend most of its counting time hashing dtype strings.
     var dtypes = DTypeIndex()
     var components = [CountSummary.Row](repeating: .init(), count: Component.allCases.count)
     var pairs = [[CountSummary.Row]](repeating: [], count: Component.allCases.count)
     var roles = [CountSummary.Row](repeating: .init(), count: 3)
-    // Layers in an array while their indices are small (always, in real models).
+    /// Layers in an array while their indices are small (always, in real models).
     var layerRows: [CountSummary.Row] = []
     var layers: [Int: CountSummary.Row] = [:]
     var dtypeRows: [CountSummary.Row] = []
 
-    // One record at a time, borrowed from the array: copying 20,000 records out of it (each a
-    // retain and a release of its name and dtype) cost as much as the counting.
-    func add(_ tensor: borrowing TensorRecord) {
+    mutating func add(_ record: UnsafePointer<TensorRecord>) {
+      // The fields this needs, read one by one (`pointee` as a whole would be a copy).
+      let tensor = (
+        bytes: record.pointee.bytes, elements: record.pointee.elements, parameters: record.pointee.parameters,
+        role: record.pointee.role, component: record.pointee.component, layer: record.pointee.layer
+      )
       let bytes = tensor.bytes ?? 0
       totals.tensors += 1
       totals.bytes = totals.bytes.plus(bytes)
       if tensor.bytes == nil { totals.tensorsOfUnknownSize += 1 }
-      let d = dtypes.index(of: tensor.dtype)
+      let d = dtypes.index(of: record.pointee.dtype)
       if d == dtypeRows.count { dtypeRows.append(.init()) }
       dtypeRows[d].add(tensor.elements, bytes)
       roles[tensor.role.index].add(tensor.elements, bytes)
@@ -52,28 +89,6 @@ public enum Counter {
         totals.quantAuxElements = totals.quantAuxElements.plus(tensor.elements)
       }
     }
-    for k in catalog.tensors.indices { add(catalog.tensors[k]) }
-
-    var summary = CountSummary(totals: totals)
-    summary.byComponent = Component.allCases.compactMap { component in
-      let row = components[component.index]
-      return row.tensors == 0 ? nil : .init(key: component.rawValue, row: row)
-    }
-    // Largest first: the dtype mix reads best with the dominant type leading.
-    summary.byDType = zip(dtypes.names, dtypeRows).sorted { ($0.1.bytes, $1.0) > ($1.1.bytes, $0.0) }
-      .map { .init(key: $0.0, row: $0.1) }
-    summary.byComponentDType = Component.allCases.flatMap { component in
-      pairs[component.index].enumerated().filter { $0.element.tensors > 0 }
-        .map { CountSummary.ComponentDType(component: component, dtype: dtypes.names[$0.offset], row: $0.element) }
-        .sorted { $0.dtype < $1.dtype }
-    }
-    summary.byLayer = layerRows.enumerated().filter { $0.element.tensors > 0 }.map { CountSummary.LayerRow(layer: $0.offset, row: $0.element) }
-      + layers.sorted { $0.key < $1.key }.map { CountSummary.LayerRow(layer: $0.key, row: $0.value) }
-    summary.byRole = [Role.parameter, .buffer, .quantAux].compactMap { role in
-      roles[role.index].tensors == 0 ? nil : .init(key: role.rawValue, row: roles[role.index])
-    }
-    summary.tiedHead = TiedHead.detect(in: catalog)
-    return summary
   }
 
   /// Numbers the distinct dtypes in order of appearance. Checkpoints use a handful, and tensors

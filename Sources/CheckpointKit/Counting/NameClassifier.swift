@@ -59,7 +59,7 @@ public struct NameClassifier: Sendable {
     var layer: Int?
     if entry.layerRun >= 0 {
       // A run of more than nine digits is no layer number; the slow reading decides what is.
-      layer = entry.layerRun < runs.count && runs[entry.layerRun] >= 0 ? runs[entry.layerRun] : NameClassifier.layer(bytes)
+      if let value = runs[entry.layerRun], value >= 0 { layer = value } else { layer = NameClassifier.layer(bytes) }
     }
     return Classification(component: entry.component, role: role(bytes, entry.role, dtype: dtype), layer: layer)
   }
@@ -253,11 +253,31 @@ struct TemplateTable: Sendable {
   private var scratch: [UInt8] = []
   private var count = 0
   private var hash: UInt64 = 0
-  /// Values of the digit runs of the last name built; -1 for a run of more than nine digits.
-  private(set) var runValues: [Int] = []
-  private var keys: [[UInt8]] = []
+  /// The values of the first eight digit runs of a name (-1 for a run of more than nine digits),
+  /// held inline: no array is touched per tensor.
+  struct DigitRuns {
+    private var values: (Int, Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0, 0)
+    private(set) var count = 0
+    static let capacity = 8
+
+    mutating func append(_ value: Int) {
+      if count < DigitRuns.capacity {
+        withUnsafeMutableBytes(of: &values) { $0.storeBytes(of: value, toByteOffset: count * MemoryLayout<Int>.stride, as: Int.self) }
+      }
+      count += 1
+    }
+
+    /// Run k's value, nil when it is not held (or does not exist).
+    subscript(k: Int) -> Int? {
+      guard k >= 0, k < min(count, DigitRuns.capacity) else { return nil }
+      return withUnsafeBytes(of: values) { $0.load(fromByteOffset: k * MemoryLayout<Int>.stride, as: Int.self) }
+    }
+  }
+  /// Template k is `keyBytes[keyEnds[k - 1]..<keyEnds[k]]`: one flat buffer, no array per key.
+  private var keyBytes: [UInt8] = []
+  private var keyEnds: [Int] = []
   private var values: [Entry] = []
-  /// Open addressing: index + 1 into `keys`, 0 for empty; a power-of-two size kept under half full.
+  /// Open addressing: index + 1 into `values`, 0 for empty; a power-of-two size kept under half full.
   private var slots = [Int32](repeating: 0, count: 64)
 
   static let digitRun: UInt8 = 0xFF
@@ -265,9 +285,9 @@ struct TemplateTable: Sendable {
   /// Writes the template of `name` into `scratch`, for `lookup` and `insert`; returns the values
   /// of its digit runs. Eight bytes at a time while they hold no digit (most of a name), then
   /// hashed in one pass over the template.
-  mutating func build(_ name: UnsafeRawBufferPointer) -> [Int] {
+  mutating func build(_ name: UnsafeRawBufferPointer) -> DigitRuns {
     if scratch.count < name.count + 8 { scratch = [UInt8](repeating: 0, count: name.count * 2 + 8) }
-    runValues.removeAll(keepingCapacity: true)
+    var runValues = DigitRuns()
     let ones: UInt64 = 0x0101_0101_0101_0101
     let highs: UInt64 = 0x8080_8080_8080_8080
     count = scratch.withUnsafeMutableBytes { out in
@@ -326,16 +346,20 @@ struct TemplateTable: Sendable {
     return runValues
   }
 
+  private func keyRange(_ k: Int) -> Range<Int> { (k == 0 ? 0 : keyEnds[k - 1])..<keyEnds[k] }
+
   private func find() -> (slot: Int, entry: Int?) {
     let mask = slots.count - 1
     var slot = Int(truncatingIfNeeded: hash) & mask
     while slots[slot] != 0 {
       let entry = Int(slots[slot]) - 1
-      let key = keys[entry]
+      let key = keyRange(entry)
       if key.count == count {
         // An empty name has an empty template, and empty buffers have no base address.
         if count == 0 { return (slot, entry) }
-        let equal = key.withUnsafeBytes { k in scratch.withUnsafeBytes { s in memcmp(k.baseAddress!, s.baseAddress!, count) == 0 } }
+        let equal = keyBytes.withUnsafeBytes { k in
+          scratch.withUnsafeBytes { s in memcmp(k.baseAddress! + key.lowerBound, s.baseAddress!, count) == 0 }
+        }
         if equal { return (slot, entry) }
       }
       slot = (slot + 1) & mask
@@ -350,20 +374,22 @@ struct TemplateTable: Sendable {
 
   /// Adds `value` for the template last built.
   mutating func insert(_ value: Entry) {
-    if (keys.count + 1) * 2 > slots.count {
+    if (values.count + 1) * 2 > slots.count {
       // Rehash into twice the slots.
       slots = [Int32](repeating: 0, count: slots.count * 2)
       let mask = slots.count - 1
-      for (k, key) in keys.enumerated() {
-        var slot = Int(truncatingIfNeeded: key.withUnsafeBytes { hashBytes($0) }) & mask
+      for k in values.indices {
+        let key = keyRange(k)
+        var slot = Int(truncatingIfNeeded: keyBytes.withUnsafeBytes { hashBytes(UnsafeRawBufferPointer(rebasing: $0[key])) }) & mask
         while slots[slot] != 0 { slot = (slot + 1) & mask }
         slots[slot] = Int32(k + 1)
       }
     }
     let (slot, entry) = find()
     guard entry == nil else { return }
-    slots[slot] = Int32(keys.count + 1)
-    keys.append(Array(scratch[0..<count]))
+    slots[slot] = Int32(values.count + 1)
+    keyBytes.append(contentsOf: scratch[0..<count])
+    keyEnds.append(keyBytes.count)
     values.append(value)
   }
 }

@@ -416,11 +416,14 @@ public enum CheckpointLoader {
     // The names are needed only to tell a `.scale` by its siblings: skip the set when none is.
     let siblings = catalog.tensors.contains { $0.name.endsWith(".scale") }
     var classifier = siblings ? NameClassifier(names: catalog.tensors.map { String($0.name) }) : NameClassifier()
-    for k in catalog.tensors.indices {
-      let c = classifier.classify(catalog.tensors[k].name, dtype: catalog.tensors[k].dtype)
-      catalog.tensors[k].component = c.component
-      catalog.tensors[k].role = c.role
-      catalog.tensors[k].layer = c.layer
+    // Through a pointer: indexing the array copies each record in and out (retains and releases).
+    catalog.tensors.withUnsafeMutableBufferPointer { records in
+      for k in records.indices {
+        let c = classifier.classify(records[k].name, dtype: records[k].dtype)
+        records[k].component = c.component
+        records[k].role = c.role
+        records[k].layer = c.layer
+      }
     }
   }
 }

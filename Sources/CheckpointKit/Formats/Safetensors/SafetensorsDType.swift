@@ -11,7 +11,19 @@ public enum SafetensorsDType {
     "F64": 64, "I64": 64, "U64": 64, "C64": 64,
   ]
 
-  private static let names: [(bytes: [UInt8], name: String, bits: Int)] = bits.keys.sorted().map { (Array($0.utf8), $0, bits[$0]!) }
+  private static let names: [(name: String, bits: Int)] = bits.keys.sorted().map { ($0, bits[$0]!) }
+  /// Each name's bytes packed into two words (all are at most 16 bytes), so a lookup compares
+  /// integers instead of byte arrays: this runs once per tensor.
+  private static let keys: [(UInt64, UInt64, Int)] = names.map { entry in
+    Array(entry.name.utf8).withUnsafeBytes { key($0) }!
+  }
+
+  private static func key(_ raw: UnsafeRawBufferPointer) -> (UInt64, UInt64, Int)? {
+    guard raw.count <= 16 else { return nil }
+    var words: (UInt64, UInt64) = (0, 0)
+    withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: raw) }
+    return (words.0, words.1, raw.count)
+  }
 
   /// The known dtype whose name is `raw`, as a shared String (nothing is allocated per tensor).
   static func name(matching raw: UnsafeRawBufferPointer) -> String? {
@@ -20,7 +32,8 @@ public enum SafetensorsDType {
 
   /// The known dtype whose name is `raw`, with its width.
   static func known(matching raw: UnsafeRawBufferPointer) -> (name: String, bits: Int)? {
-    for entry in names where entry.bytes.count == raw.count && raw.equals(entry.bytes) { return (entry.name, entry.bits) }
+    guard let wanted = key(raw) else { return nil }
+    for k in keys.indices where keys[k] == wanted { return names[k] }
     return nil
   }
 
