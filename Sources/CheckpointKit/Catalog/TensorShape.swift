@@ -5,9 +5,10 @@ public struct TensorShape: RandomAccessCollection, Hashable, Sendable, Expressib
   public static let inlineCapacity = 4
 
   private var inline: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-  private var rank: Int = 0
   /// All dimensions, when there are more than `inlineCapacity`.
   private var spill: [UInt64]?
+  /// Last, and 32 bits: the record holding this shape packs its small fields behind it.
+  private var rank: UInt32 = 0
 
   public init() {}
 
@@ -20,10 +21,12 @@ public struct TensorShape: RandomAccessCollection, Hashable, Sendable, Expressib
   }
 
   public mutating func append(_ dim: UInt64) {
+    // A header can hold any number of dimensions; past 2^32 - 1 (never real) the rest are dropped.
+    guard rank < UInt32.max else { return }
     if spill != nil {
       spill!.append(dim)
     } else if rank < TensorShape.inlineCapacity {
-      withUnsafeMutableBytes(of: &inline) { $0.storeBytes(of: dim, toByteOffset: rank * 8, as: UInt64.self) }
+      withUnsafeMutableBytes(of: &inline) { $0.storeBytes(of: dim, toByteOffset: Int(rank) * 8, as: UInt64.self) }
     } else {
       spill = Array(self) + [dim]
     }
@@ -31,10 +34,10 @@ public struct TensorShape: RandomAccessCollection, Hashable, Sendable, Expressib
   }
 
   public var startIndex: Int { 0 }
-  public var endIndex: Int { rank }
+  public var endIndex: Int { Int(rank) }
 
   public subscript(position: Int) -> UInt64 {
-    precondition(position >= 0 && position < rank, "shape index out of range")
+    precondition(position >= 0 && position < Int(rank), "shape index out of range")
     if let spill { return spill[position] }
     return withUnsafeBytes(of: inline) { $0.load(fromByteOffset: position * 8, as: UInt64.self) }
   }

@@ -59,6 +59,7 @@ struct HeaderScanner {
     let save = index
     try expect(UInt8(ascii: "\""), "a string")
     let start = index
+    skipPlainBytes()
     while index < bytes.count {
       let byte = bytes[index]
       if byte == UInt8(ascii: "\"") {
@@ -72,12 +73,9 @@ struct HeaderScanner {
     return nil
   }
 
-  /// Parses a JSON string, decoding escapes. The header was validated as UTF-8 beforehand.
-  mutating func string() throws(CheckpointError) -> String {
-    try expect(UInt8(ascii: "\""), "a string")
-    let start = index
-    // Fast path: no escapes, so the bytes are the string. Eight bytes at a time, looking for a
-    // quote, a backslash or a control byte with the usual "has a zero byte" bit trick.
+  /// Moves past bytes that cannot end or escape a string, eight at a time: stops at (or a little
+  /// before) the first quote, backslash or control byte, using the usual "has a zero byte" trick.
+  private mutating func skipPlainBytes() {
     let ones: UInt64 = 0x0101_0101_0101_0101
     let highs: UInt64 = 0x8080_8080_8080_8080
     while index <= bytes.count &- 8 {
@@ -88,6 +86,14 @@ struct HeaderScanner {
       if special & highs != 0 { break }
       index += 8
     }
+  }
+
+  /// Parses a JSON string, decoding escapes. The header was validated as UTF-8 beforehand.
+  mutating func string() throws(CheckpointError) -> String {
+    try expect(UInt8(ascii: "\""), "a string")
+    let start = index
+    // Fast path: no escapes, so the bytes are the string.
+    skipPlainBytes()
     while index < bytes.count {
       let byte = bytes[index]
       if byte == UInt8(ascii: "\"") {

@@ -58,12 +58,14 @@ public enum SafetensorsReader {
     var scanner = HeaderScanner(header, base: 8)
     var tensors: [TensorRecord] = []
     var spans: [SafetensorsSpan] = []
-    spans.reserveCapacity(header.count / 64)
     var metadata: [(key: String, value: String)] = []
     var warnings: [String] = []
-    // Sized from the header: a tensor entry takes at least ~50 bytes, its name about half.
-    var names = NameStore(capacity: header.count / 64, byteCapacity: header.count / 2)
-    tensors.reserveCapacity(header.count / 64)
+    // Sized from the header: an entry as the safetensors library writes it takes ~60 bytes plus
+    // its name (typically 40-60). Too few is only a regrowth; too many is untouched memory.
+    let expected = header.count / 96
+    var names = NameStore(capacity: expected, byteCapacity: header.count / 2)
+    tensors.reserveCapacity(expected)
+    spans.reserveCapacity(expected)
     var sawMetadata = false
 
     try scanner.expect(UInt8(ascii: "{"), "'{' at the start of the header")
