@@ -37,28 +37,35 @@ import Testing
   }
 
   @Test func namesShareOneBufferAndRefuseDuplicates() {
-    var store = NameStore()
-    for name in ["model.embed_tokens.weight", "é.ünïcode", "", "model.norm.weight"] {
-      let added = store.insert(name)
-      #expect(added)
-    }
-    let again = [store.insert("model.norm.weight"), store.insert("")]
-    #expect(again == [false, false])
-    // Enough names to grow the hash index several times.
+    var again: [Bool] = []
     var added = 0
-    for k in 0..<1000 where store.insert("model.layers.\(k).mlp.up_proj.weight") { added += 1 }
-    #expect(added == 1000)
-    let repeated = store.insert("model.layers.999.mlp.up_proj.weight")
-    #expect(!repeated)
-    #expect(store.count == 1004)
-    var names: [Substring] = []
-    store.forEachName { k, name in
-      #expect(k == names.count)
-      names.append(name)
+    let names = NameStore.collect(byteCapacity: 64_000, expectedCount: 2) { (store: inout NameStore) in
+      for name in ["model.embed_tokens.weight", "é.ünïcode", "", "model.norm.weight"] where store.insert(name) { added += 1 }
+      again = [store.insert("model.norm.weight"), store.insert("")]
+      // Enough names to grow the hash index several times.
+      for k in 0..<1000 where store.insert("model.layers.\(k).mlp.up_proj.weight") { added += 1 }
+      again.append(store.insert("model.layers.999.mlp.up_proj.weight"))
     }
-    #expect(names[0...3] == ["model.embed_tokens.weight", "é.ünïcode", "", "model.norm.weight"])
-    #expect(names[1003] == "model.layers.999.mlp.up_proj.weight")
-    #expect(names[1].endsWith("ünïcode") && names[0].isBytes("model.embed_tokens.weight"))
-    #expect(names[3].endsWith(text: ".norm.weight") && !names[3].endsWith(".scale"))
+    #expect(added == 1004 && again == [false, false, false])
+    #expect(names.count == 1004)
+    var list: [Substring] = []
+    names.forEach { k, name in
+      #expect(k == list.count)
+      list.append(name)
+    }
+    #expect(list[0...3] == ["model.embed_tokens.weight", "é.ünïcode", "", "model.norm.weight"])
+    #expect(list[1003] == "model.layers.999.mlp.up_proj.weight")
+    #expect(list[1].endsWith("ünïcode") && list[0].isBytes("model.embed_tokens.weight"))
+    #expect(list[3].endsWith(text: ".norm.weight") && !list[3].endsWith(".scale"))
+  }
+
+  @Test func aFailureInsideTheNameStoreIsRethrown() {
+    struct Stop: Error {}
+    #expect(throws: Stop.self) {
+      _ = try NameStore.collect(byteCapacity: 16, expectedCount: 1) { (store: inout NameStore) throws(Stop) in
+        _ = store.insert("a")
+        throw Stop()
+      }
+    }
   }
 }

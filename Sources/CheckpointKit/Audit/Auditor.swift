@@ -117,7 +117,9 @@ public enum Auditor {
       quantAuxElements: summary.totals.quantAuxElements, packedTensors: summary.totals.packedTensors,
       packedStoredElements: summary.totals.packedStoredElements, tiedHead: summary.tiedHead.state,
       // The Counter already found the embedding: its size comes from there, not a second search.
-      embeddingParameters: summary.tiedHead.embedding.flatMap { name in catalog.tensors.first { $0.name == name }?.parameters } ?? 0,
+      embeddingParameters: summary.tiedHead.embedding.flatMap { name in
+        catalog.tensors.indices.first { catalog.tensors[$0].name == name }.map { catalog.tensors[$0].parameters }
+      } ?? 0,
       separate: separate,
       tensorBytes: summary.totals.bytes)
   }

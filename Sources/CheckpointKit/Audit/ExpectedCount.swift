@@ -101,7 +101,7 @@ public struct ExpectedCount: Equatable, Sendable {
     if arch == "bert" {
       guard let i = int("feed_forward_length") else { return nil }
       let types = catalog.metadata["tokenizer.ggml.token_type_count"]?.integer.flatMap { Int(exactly: $0) } ?? 2
-      let hasPooler = catalog.tensors.isEmpty || catalog.tensors.contains { $0.component == .head }
+      let hasPooler = catalog.tensors.isEmpty || catalog.tensors.indices.contains { catalog.tensors[$0].component == .head }
       let total = ArchitectureFormula.bert(
         vocab: v, positions: int("context_length") ?? 512, typeVocab: types, hidden: d, layers: l, intermediate: i,
         pooler: hasPooler)
@@ -118,7 +118,7 @@ public struct ExpectedCount: Equatable, Sendable {
       shape.tied = false
       assumptions.append("no tensors to tell whether the head is tied: untied assumed")
     } else {
-      shape.tied = !catalog.tensors.contains { $0.name == "output.weight" }
+      shape.tied = !catalog.tensors.indices.contains { catalog.tensors[$0].name.isBytes("output.weight") }
     }
     shape.qkvBias = arch == "qwen2" || arch == "qwen2moe"
     shape.qkNorm = arch == "qwen3" || arch == "qwen3moe" || arch == "olmo2"

@@ -4,40 +4,66 @@ import Glibc
 import Darwin
 #endif
 
-/// The tensor names of one file, back to back in one buffer, with a hash index that refuses a
-/// name seen before. Made into one String at the end, whose Substrings become the records'
-/// names: a 20,000-tensor header costs one allocation for its names instead of 20,000, and the
-/// duplicate check compares bytes in place instead of Strings scattered over the heap.
+/// The tensor names of one file, written back to back straight into the storage of one new
+/// String, with a hash index that refuses a name seen before. Each record's name is then a
+/// Substring of that String: a 20,000-tensor header costs one allocation for its names instead
+/// of 20,000, the duplicate check compares bytes in place, and the names are never copied
+/// again. Use `NameStore.collect`.
 struct NameStore {
-  private var bytes: [UInt8] = []
-  /// Where name k ends in `bytes` (it starts where name k-1 ends).
-  private var ends: [Int32] = []
+  /// The String's uninitialized storage; the caller guarantees it is large enough.
+  private let buffer: UnsafeMutableRawBufferPointer
+  private(set) var byteCount = 0
+  /// Where name k ends in `buffer` (it starts where name k-1 ends).
+  private(set) var ends: [Int32] = []
   /// Open addressing: name index + 1, 0 for empty; a power of two kept under half full.
   private var slots: [Int32]
 
-  /// `capacity`: names expected; `byteCapacity`: their total length, roughly.
-  init(capacity: Int = 8, byteCapacity: Int = 0) {
+  private init(buffer: UnsafeMutableRawBufferPointer, capacity: Int) {
+    self.buffer = buffer
     var size = 16
     while size < capacity * 2 { size <<= 1 }
     slots = [Int32](repeating: 0, count: size)
     ends.reserveCapacity(capacity)
-    bytes.reserveCapacity(byteCapacity)
+  }
+
+  /// The names `body` inserts, as one String and the end of each name in it.
+  /// `byteCapacity` must be at least the total length of the names inserted: for a header, its
+  /// length will do (a name decoded from JSON is never longer than it is in the JSON).
+  static func collect<E: Error>(
+    byteCapacity: Int, expectedCount: Int, _ body: (inout NameStore) throws(E) -> Void
+  ) throws(E) -> Names {
+    var failure: E?
+    var ends: [Int32] = []
+    let all = String(unsafeUninitializedCapacity: max(byteCapacity, 1)) { raw in
+      var store = NameStore(buffer: UnsafeMutableRawBufferPointer(raw), capacity: expectedCount)
+      do throws(E) {
+        try body(&store)
+      } catch {
+        failure = error
+        return 0
+      }
+      ends = store.ends
+      return store.byteCount
+    }
+    if let failure { throw failure }
+    return Names(all: all, ends: ends)
   }
 
   var count: Int { ends.count }
 
   /// Adds `name`; false, with nothing added, when it is already there.
   mutating func insert(_ name: UnsafeRawBufferPointer) -> Bool {
+    precondition(name.count <= buffer.count - byteCount, "NameStore sized below the names it holds")
     if (ends.count + 1) * 2 > slots.count { grow() }
-    let hash = hashBytes(name)
     let mask = slots.count - 1
-    var slot = Int(truncatingIfNeeded: hash) & mask
+    var slot = Int(truncatingIfNeeded: hashBytes(name)) & mask
     while slots[slot] != 0 {
       if matches(Int(slots[slot]) - 1, name) { return false }
       slot = (slot + 1) & mask
     }
-    bytes.append(contentsOf: name)
-    ends.append(Int32(bytes.count))
+    if !name.isEmpty { (buffer.baseAddress! + byteCount).copyMemory(from: name.baseAddress!, byteCount: name.count) }
+    byteCount += name.count
+    ends.append(Int32(byteCount))
     slots[slot] = Int32(ends.count)
     return true
   }
@@ -50,7 +76,7 @@ struct NameStore {
   /// The name added last, as a String (for messages).
   var last: String {
     guard let k = ends.indices.last else { return "" }
-    return bytes.withUnsafeBytes { String(decoding: UnsafeRawBufferPointer(rebasing: $0[range(k)]), as: UTF8.self) }
+    return String(decoding: UnsafeRawBufferPointer(rebasing: buffer[range(k)]), as: UTF8.self)
   }
 
   private func range(_ k: Int) -> Range<Int> {
@@ -60,40 +86,42 @@ struct NameStore {
   private func matches(_ k: Int, _ name: UnsafeRawBufferPointer) -> Bool {
     let r = range(k)
     guard r.count == name.count else { return false }
-    if name.isEmpty { return true }
-    return bytes.withUnsafeBytes { memcmp($0.baseAddress! + r.lowerBound, name.baseAddress!, name.count) == 0 }
+    return name.isEmpty || memcmp(buffer.baseAddress! + r.lowerBound, name.baseAddress!, name.count) == 0
   }
 
   private mutating func grow() {
     slots = [Int32](repeating: 0, count: slots.count * 2)
     let mask = slots.count - 1
-    bytes.withUnsafeBytes { all in
-      for k in ends.indices {
-        let r = range(k)
-        var slot = Int(truncatingIfNeeded: hashBytes(UnsafeRawBufferPointer(rebasing: all[r]))) & mask
-        while slots[slot] != 0 { slot = (slot + 1) & mask }
-        slots[slot] = Int32(k + 1)
-      }
+    for k in ends.indices {
+      var slot = Int(truncatingIfNeeded: hashBytes(UnsafeRawBufferPointer(rebasing: buffer[range(k)]))) & mask
+      while slots[slot] != 0 { slot = (slot + 1) & mask }
+      slots[slot] = Int32(k + 1)
     }
   }
 
-  /// Calls `body` with each name in insertion order, as a Substring of one shared String.
-  func forEachName(_ body: (Int, Substring) -> Void) {
-    let all = String(decoding: bytes, as: UTF8.self)
-    let utf8 = all.utf8
-    guard utf8.count == bytes.count else {
-      // Invalid UTF-8 was repaired, so byte offsets no longer line up: one String per name.
-      bytes.withUnsafeBytes { raw in
-        for k in ends.indices { body(k, Substring(String(decoding: UnsafeRawBufferPointer(rebasing: raw[range(k)]), as: UTF8.self))) }
+  /// What `collect` returns: all names in one String.
+  struct Names {
+    let all: String
+    let ends: [Int32]
+
+    var count: Int { ends.count }
+
+    /// Calls `body` with each name in insertion order, as a Substring of `all`.
+    func forEach(_ body: (Int, Substring) -> Void) {
+      let utf8 = all.utf8
+      guard utf8.count == Int(ends.last ?? 0) else {
+        // The String repaired invalid UTF-8, so byte offsets no longer line up. Readers insert
+        // only validated names; this keeps a mistake from trapping.
+        for k in ends.indices { body(k, Substring(all)) }
+        return
       }
-      return
-    }
-    var start = utf8.startIndex
-    for k in ends.indices {
-      // O(1) on a native String: the offset is a byte offset.
-      let end = utf8.index(utf8.startIndex, offsetBy: Int(ends[k]))
-      body(k, Substring(utf8[start..<end]))
-      start = end
+      var start = utf8.startIndex
+      for k in ends.indices {
+        // O(1) on a native String: the offset is a byte offset.
+        let end = utf8.index(utf8.startIndex, offsetBy: Int(ends[k]))
+        body(k, Substring(utf8[start..<end]))
+        start = end
+      }
     }
   }
 }

@@ -48,9 +48,11 @@ public enum CheckpointLoader {
   /// Counts packed quantized weights as the weights they hold, with the bit width from an
   /// adjacent config.json when it declares one (read only when such tensors exist).
   static func applyPacking(_ catalog: inout Catalog) {
-    guard catalog.tensors.contains(where: { $0.dtype == "I32" || $0.dtype == "U32" || $0.dtype == "U8" }) else { return }
+    // Records are tested in place by index: `contains(where:)` copies each one out of the array.
+    let tensors = catalog.tensors
+    guard tensors.indices.contains(where: { tensors[$0].dtype == "I32" || tensors[$0].dtype == "U32" || tensors[$0].dtype == "U8" }) else { return }
     var bits: Int?
-    if catalog.tensors.contains(where: { $0.name.endsWith(".qweight") || $0.name.endsWith(".weight_packed") }),
+    if tensors.indices.contains(where: { tensors[$0].name.endsWith(".qweight") || tensors[$0].name.endsWith(".weight_packed") }),
       let config = ConfigFile.find(for: catalog)
     {
       bits = config.integer("quantization_config.bits", "quantization_config.config_groups.group_0.weights.num_bits")
@@ -414,7 +416,7 @@ public enum CheckpointLoader {
   /// Assigns component, role and layer to every tensor, once all names are known.
   public static func classify(_ catalog: inout Catalog) {
     // The names are needed only to tell a `.scale` by its siblings: skip the set when none is.
-    let siblings = catalog.tensors.contains { $0.name.endsWith(".scale") }
+    let siblings = catalog.tensors.indices.contains { catalog.tensors[$0].name.endsWith(".scale") }
     var classifier = siblings ? NameClassifier(names: catalog.tensors.map { String($0.name) }) : NameClassifier()
     // Through a pointer: indexing the array copies each record in and out (retains and releases).
     catalog.tensors.withUnsafeMutableBufferPointer { records in

@@ -63,82 +63,84 @@ public enum SafetensorsReader {
     // Sized from the header: an entry as the safetensors library writes it takes ~60 bytes plus
     // its name (typically 40-60). Too few is only a regrowth; too many is untouched memory.
     let expected = header.count / 96
-    var names = NameStore(capacity: expected, byteCapacity: header.count / 2)
     tensors.reserveCapacity(expected)
     spans.reserveCapacity(expected)
     var sawMetadata = false
 
     try scanner.expect(UInt8(ascii: "{"), "'{' at the start of the header")
-    if !scanner.consume(UInt8(ascii: "}")) {
-      repeat {
-        let keyOffset = scanner.position
-        // The key's bytes as they stand in the header; decoded only when it has escapes.
-        let added: Bool
-        let decoded: String?
-        if let raw = try scanner.rawString() {
-          decoded = nil
-          if raw.equals(metadataKey) {
-            try scanner.expect(UInt8(ascii: ":"), "':'")
-            if sawMetadata {
-              throw CheckpointError(offset: keyOffset, field: "header", fault: .safetensors(.duplicateKey("__metadata__")))
+    let names = try NameStore.collect(byteCapacity: header.count, expectedCount: expected) { (names) throws(CheckpointError) in
+      // The entries are read inside: each name is written straight into the String that will hold them all.
+      if !scanner.consume(UInt8(ascii: "}")) {
+        repeat {
+          let keyOffset = scanner.position
+          // The key's bytes as they stand in the header; decoded only when it has escapes.
+          let added: Bool
+          let decoded: String?
+          if let raw = try scanner.rawString() {
+            decoded = nil
+            if raw.equals(metadataKey) {
+              try scanner.expect(UInt8(ascii: ":"), "':'")
+              if sawMetadata {
+                throw CheckpointError(offset: keyOffset, field: "header", fault: .safetensors(.duplicateKey("__metadata__")))
+              }
+              sawMetadata = true
+              metadata = try scanMetadata(&scanner)
+              continue
             }
-            sawMetadata = true
-            metadata = try scanMetadata(&scanner)
-            continue
-          }
-          added = names.insert(raw)
-          if !added {
-            let key = String(decoding: raw, as: UTF8.self)
-            throw CheckpointError(offset: keyOffset, field: "header", fault: .safetensors(.duplicateKey(key)))
-          }
-        } else {
-          let key = try scanner.string()
-          decoded = key
-          if key == "__metadata__" {
-            try scanner.expect(UInt8(ascii: ":"), "':'")
-            if sawMetadata {
+            added = names.insert(raw)
+            if !added {
+              let key = String(decoding: raw, as: UTF8.self)
               throw CheckpointError(offset: keyOffset, field: "header", fault: .safetensors(.duplicateKey(key)))
             }
-            sawMetadata = true
-            metadata = try scanMetadata(&scanner)
-            continue
+          } else {
+            let key = try scanner.string()
+            decoded = key
+            if key == "__metadata__" {
+              try scanner.expect(UInt8(ascii: ":"), "':'")
+              if sawMetadata {
+                throw CheckpointError(offset: keyOffset, field: "header", fault: .safetensors(.duplicateKey(key)))
+              }
+              sawMetadata = true
+              metadata = try scanMetadata(&scanner)
+              continue
+            }
+            guard names.insert(key) else {
+              throw CheckpointError(offset: keyOffset, field: "header", fault: .safetensors(.duplicateKey(key)))
+            }
           }
-          guard names.insert(key) else {
-            throw CheckpointError(offset: keyOffset, field: "header", fault: .safetensors(.duplicateKey(key)))
+          try scanner.expect(UInt8(ascii: ":"), "':'")
+          var entry: SafetensorsEntry
+          if let (fast, next) = CanonicalEntry.read(scanner.bytes, at: scanner.index) {
+            entry = fast
+            scanner.index = next
+          } else {
+            // The slow path names the tensor in its errors.
+            let key = decoded ?? names.last
+            entry = try scanTensor(&scanner, name: key, at: keyOffset)
+            entry.bits = SafetensorsDType.width(of: entry.dtype)
           }
-        }
-        try scanner.expect(UInt8(ascii: ":"), "':'")
-        var entry: SafetensorsEntry
-        if let (fast, next) = CanonicalEntry.read(scanner.bytes, at: scanner.index) {
-          entry = fast
-          scanner.index = next
-        } else {
-          // The slow path names the tensor in its errors.
-          let key = decoded ?? names.last
-          entry = try scanTensor(&scanner, name: key, at: keyOffset)
-          entry.bits = SafetensorsDType.width(of: entry.dtype)
-        }
-        if entry.bits == nil {
-          let key = decoded ?? names.last
-          warnings.append("tensor '\(key)' has unknown dtype '\(entry.dtype)': its size cannot be checked")
-        }
-        // Faulty offsets are reported by `validateLayout` and still listed (when validating):
-        // no arithmetic on them may trap.
-        let span = entry.span
-        let (offset, overflow) = (8 + headerLength).addingReportingOverflow(span.begin)
-        tensors.append(
-          TensorRecord(
-            name: "", dtype: entry.dtype, shape: entry.shape, elements: entry.elements,
-            bytes: entry.bits == nil || span.end < span.begin ? nil : span.end - span.begin,
-            bitsPerElement: entry.bits.map(Double.init), offset: overflow ? UInt64.max : offset))
-        spans.append(span)
-      } while scanner.consume(UInt8(ascii: ","))
-      try scanner.expect(UInt8(ascii: "}"), "',' or '}'")
+          if entry.bits == nil {
+            let key = decoded ?? names.last
+            warnings.append("tensor '\(key)' has unknown dtype '\(entry.dtype)': its size cannot be checked")
+          }
+          // Faulty offsets are reported by `validateLayout` and still listed (when validating):
+          // no arithmetic on them may trap.
+          let span = entry.span
+          let (offset, overflow) = (8 + headerLength).addingReportingOverflow(span.begin)
+          tensors.append(
+            TensorRecord(
+              name: "", dtype: entry.dtype, shape: entry.shape, elements: entry.elements,
+              bytes: entry.bits == nil || span.end < span.begin ? nil : span.end - span.begin,
+              bitsPerElement: entry.bits.map(Double.init), offset: overflow ? UInt64.max : offset))
+          spans.append(span)
+        } while scanner.consume(UInt8(ascii: ","))
+        try scanner.expect(UInt8(ascii: "}"), "',' or '}'")
+      }
     }
     if scanner.peek() != nil {
       throw scanner.fail(.invalidJSON("trailing characters after the header object"))
     }
-    names.forEachName { k, name in tensors[k].name = name }
+    names.forEach { k, name in tensors[k].name = name }
     return SafetensorsHeader(headerLength: headerLength, metadata: metadata, tensors: tensors, spans: spans, warnings: warnings)
   }
 
