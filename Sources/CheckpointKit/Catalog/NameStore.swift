@@ -15,14 +15,19 @@ struct NameStore {
   private(set) var byteCount = 0
   /// Where name k ends in `buffer` (it starts where name k-1 ends).
   private(set) var ends: [Int32] = []
-  /// Open addressing: name index + 1, 0 for empty; a power of two kept under half full.
-  private var slots: [Int32]
+  /// Open addressing, a power of two kept under half full: 0 for empty, else the top 8 bits of
+  /// the name's hash over its index + 1 (24 bits). The tag spares most probes a look at the
+  /// name itself, which sits elsewhere in memory (a cache miss per probe on a large header).
+  private var slots: [UInt32]
+  /// Index + 1 must fit in 24 bits. A header is at most 100 MB and an entry takes ~50 bytes, so
+  /// a real or hostile header holds at most ~2M names.
+  static let maxCount = (1 << 24) - 2
 
   private init(buffer: UnsafeMutableRawBufferPointer, capacity: Int) {
     self.buffer = buffer
     var size = 16
     while size < capacity * 2 { size <<= 1 }
-    slots = [Int32](repeating: 0, count: size)
+    slots = [UInt32](repeating: 0, count: size)
     ends.reserveCapacity(capacity)
   }
 
@@ -54,17 +59,20 @@ struct NameStore {
   /// Adds `name`; false, with nothing added, when it is already there.
   mutating func insert(_ name: UnsafeRawBufferPointer) -> Bool {
     precondition(name.count <= buffer.count - byteCount, "NameStore sized below the names it holds")
+    precondition(ends.count < NameStore.maxCount, "more names than a 100 MB header can hold")
     if (ends.count + 1) * 2 > slots.count { grow() }
     let mask = slots.count - 1
-    var slot = Int(truncatingIfNeeded: hashBytes(name)) & mask
+    let hash = hashBytes(name)
+    let tag = UInt32(truncatingIfNeeded: hash >> 56) << 24
+    var slot = Int(truncatingIfNeeded: hash) & mask
     while slots[slot] != 0 {
-      if matches(Int(slots[slot]) - 1, name) { return false }
+      if slots[slot] & 0xFF00_0000 == tag && matches(Int(slots[slot] & 0x00FF_FFFF) - 1, name) { return false }
       slot = (slot + 1) & mask
     }
     if !name.isEmpty { (buffer.baseAddress! + byteCount).copyMemory(from: name.baseAddress!, byteCount: name.count) }
     byteCount += name.count
     ends.append(Int32(byteCount))
-    slots[slot] = Int32(ends.count)
+    slots[slot] = tag | UInt32(ends.count)
     return true
   }
 
@@ -90,12 +98,13 @@ struct NameStore {
   }
 
   private mutating func grow() {
-    slots = [Int32](repeating: 0, count: slots.count * 2)
+    slots = [UInt32](repeating: 0, count: slots.count * 2)
     let mask = slots.count - 1
     for k in ends.indices {
-      var slot = Int(truncatingIfNeeded: hashBytes(UnsafeRawBufferPointer(rebasing: buffer[range(k)]))) & mask
+      let hash = hashBytes(UnsafeRawBufferPointer(rebasing: buffer[range(k)]))
+      var slot = Int(truncatingIfNeeded: hash) & mask
       while slots[slot] != 0 { slot = (slot + 1) & mask }
-      slots[slot] = Int32(k + 1)
+      slots[slot] = UInt32(truncatingIfNeeded: hash >> 56) << 24 | UInt32(k + 1)
     }
   }
 
