@@ -155,4 +155,65 @@ import Testing
       #expect(c.classify("blk.\(layer).ffn_norm.weight", dtype: "F32").component == .norm)
     }
   }
+
+  @Test func layerNumbersReadFromTheCachedRunMatchTheSlowReading() {
+    var c = NameClassifier()
+    // Same template, different layers: the cached run position gives each name its own number.
+    for layer in [0, 7, 12, 95] {
+      #expect(c.classify("model.layers.\(layer).mlp.experts.\(layer + 3).up_proj.weight", dtype: "BF16").layer == layer)
+      #expect(c.classify("blk.\(layer).attn_q.weight", dtype: "Q4_K").layer == layer)
+    }
+    // A ten-digit run is no layer number, so the first name's layer is in its second run; a name
+    // of the same template with a short first run has its layer in the first.
+    #expect(c.classify("layers.1234567890.blocks.3.w", dtype: "F32").layer == 3)
+    #expect(c.classify("layers.12.blocks.3.w", dtype: "F32").layer == 12)
+    #expect(c.classify("layers.1234567890.blocks.4.w", dtype: "F32").layer == 4)
+    // And the other way round: a short run cached first, then a long one at that position.
+    #expect(c.classify("stack.5.h.6.w", dtype: "F32").layer == 6)
+    #expect(c.classify("blocks.5.h.6.w", dtype: "F32").layer == 5)
+    #expect(c.classify("blocks.9999999999.h.6.w", dtype: "F32").layer == 6)
+    // More digit runs than are kept inline.
+    #expect(c.classify("a.1.b.2.c.3.d.4.e.5.f.6.g.7.k.8.m.9.layers.10.w", dtype: "F32").layer == 10)
+    #expect(c.classify("a.1.b.2.c.3.d.4.e.5.f.6.g.7.k.8.m.9.layers.11.w", dtype: "F32").layer == 11)
+    // A literal '#' is not a digit run.
+    #expect(c.classify("layers.#.w", dtype: "F32").layer == nil)
+    #expect(c.classify("layers.8.w", dtype: "F32").layer == 8)
+  }
+
+  /// The cached reading against the uncached one on many generated names: same layer, same
+  /// component and role, whatever order templates are met in.
+  @Test func cachedClassificationAgreesWithAFreshClassifier() {
+    var rng = SplitMix(seed: 42)
+    let words = ["model", "layers", "Layers", "h", "blk", "blocks", "mlp", "experts", "self_attn", "q_proj", "#", "x1y", "norm", ""]
+    var cached = NameClassifier()
+    for _ in 0..<3000 {
+      var segments: [String] = []
+      for _ in 0..<(1 + Int(rng.next() % 6)) {
+        if rng.next() % 3 == 0 {
+          // Digit runs of 1 to 12 digits, leading zeros included.
+          segments.append(String((0..<(1 + Int(rng.next() % 12))).map { _ in Character(String(rng.next() % 10)) }))
+        } else {
+          segments.append(words[Int(rng.next() % UInt64(words.count))])
+        }
+      }
+      let name = segments.joined(separator: ".") + (rng.next() % 2 == 0 ? ".weight" : "")
+      var fresh = NameClassifier()
+      let expected = fresh.classify(name, dtype: "F32")
+      #expect(cached.classify(name, dtype: "F32") == expected, "\(name)")
+      #expect(expected.layer == NameClassifier.layer(name), "\(name)")
+    }
+  }
+}
+
+/// A small deterministic generator for test inputs.
+struct SplitMix {
+  var state: UInt64
+  init(seed: UInt64) { state = seed }
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
 }

@@ -11,8 +11,9 @@ import Darwin
 public struct NameClassifier: Sendable {
   /// Every tensor name in the checkpoint, so a `.scale` can be told apart by its siblings.
   let names: StringSet
-  /// Component and role by name template (lower-cased, digit runs as `#`). A 100,000-tensor MoE
-  /// has a few dozen templates, so the segment rules run a few dozen times, not 100,000.
+  /// Component, role and layer position by name template (lower-cased, each digit run as one
+  /// marker byte). A 100,000-tensor MoE has a few dozen templates, so the segment rules run a few
+  /// dozen times, not 100,000.
   private var cache = TemplateTable()
 
   public init<S: Sequence>(names: S) where S.Element == String {
@@ -51,14 +52,20 @@ public struct NameClassifier: Sendable {
       // this template classifies the same, and has its layer number in the same run.
       let text = String(name)
       let segments = text.lowercased().split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+      // A run of more than nine digits is never a layer number, so in this name the layer may sit
+      // in a later run than in a name of the same template with short runs: such a template
+      // gets no cached position (-2) and is read the slow way every time.
+      let long = (0..<runs.count).contains { runs[$0].map { $0 < 0 } ?? true }
       entry = TemplateTable.Entry(
         component: NameClassifier.component(segments), role: NameClassifier.baseRole(segments),
-        layerRun: NameClassifier.layerRun(bytes))
+        layerRun: long ? -2 : NameClassifier.layerRun(bytes))
       cache.insert(entry)
     }
     var layer: Int?
-    if entry.layerRun >= 0 {
-      // A run of more than nine digits is no layer number; the slow reading decides what is.
+    if entry.layerRun == -2 {
+      layer = NameClassifier.layer(bytes)
+    } else if entry.layerRun >= 0 {
+      // This name's run there may be too long to be a layer number: the slow reading decides.
       if let value = runs[entry.layerRun], value >= 0 { layer = value } else { layer = NameClassifier.layer(bytes) }
     }
     return Classification(component: entry.component, role: role(bytes, entry.role, dtype: dtype), layer: layer)
@@ -246,7 +253,7 @@ struct TemplateTable: Sendable {
   struct Entry: Sendable {
     var component: Component
     var role: Role
-    /// Which digit run of the name is the layer number, -1 for none.
+    /// Which digit run of the name is the layer number, -1 for none, -2 to read it the slow way.
     var layerRun: Int
   }
 
