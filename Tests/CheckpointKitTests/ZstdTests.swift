@@ -195,3 +195,35 @@ import Testing
     }
   }
 }
+
+/// The decoder's allocator: large blocks mapped, small ones from malloc, both released.
+@Suite struct ZstdMemoryTests {
+  @Test func largeBlocksAreMappedAndSmallOnesMalloced() throws {
+    for size in [0, 100, ZstdMemory.mapThreshold - 1, ZstdMemory.mapThreshold, 3 << 20] {
+      let block = try #require(ZstdMemory.allocate(size))
+      #expect(Int(bitPattern: block) % 16 == 0)
+      if size > 0 {
+        block.storeBytes(of: 0xAB, toByteOffset: 0, as: UInt8.self)
+        block.storeBytes(of: 0xCD, toByteOffset: size - 1, as: UInt8.self)
+        #expect(block.load(fromByteOffset: size - 1, as: UInt8.self) == 0xCD)
+      }
+      let kind = (block - ZstdMemory.prefix).load(as: Int.self)
+      #expect(size >= ZstdMemory.mapThreshold ? kind == size + ZstdMemory.prefix : kind == -1)
+      ZstdMemory.release(block)
+    }
+    #expect(ZstdMemory.allocate(-1) == nil)
+    #expect(ZstdMemory.allocate(Int.max) == nil)
+    ZstdMemory.release(nil)
+  }
+
+  /// A frame declaring a 2 GiB window: the decoder maps it and reads on to the real fault.
+  @Test func aTwoGiBWindowIsOnlyAddressSpace() throws {
+    let path = Paths.testData("malformed/zstd-window-2gib.safetensors.zst")
+    do {
+      _ = try CheckpointLoader.load(path)
+      Issue.record("a frame that never ends was accepted")
+    } catch {
+      #expect(error.fault == .zstd(.truncatedFrame))
+    }
+  }
+}

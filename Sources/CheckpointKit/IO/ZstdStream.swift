@@ -45,14 +45,15 @@ final class ZstdStream {
     if dictionary != 0 {
       throw CheckpointError(file: path, offset: 0, field: "zstd frame", fault: .zstd(.needsDictionary(dictionary)))
     }
-    guard let stream = ZSTD_createDStream() else {
+    guard let stream = ZstdMemory.makeStream() else {
       throw CheckpointError(file: path, offset: nil, field: "", fault: .zstd(.corrupt("cannot create a decoder")))
     }
     self.compressed = compressed
     self.stream = stream
     ZSTD_initDStream(stream)
     // `zstd --long=31` writes frames with a 2 GiB window, which the decoder refuses by default
-    // (its limit is 2^27). Allow the format's maximum: only the pages the header fills are touched.
+    // (its limit is 2^27). Allow the format's maximum: the window is mapped, not reserved, and
+    // only the pages the header fills are touched (see ZstdMemory).
     ZSTD_DCtx_setParameter(stream, ZSTD_d_windowLogMax, 31)
     input = ZSTD_inBuffer(src: compressed.baseAddress, size: compressed.count, pos: 0)
   }
