@@ -30,8 +30,11 @@ final class ZstdStream {
   private var input: ZSTD_inBuffer
   /// Set once the last frame has been decoded and flushed.
   private(set) var finished = false
-  /// The decompressed bytes so far.
-  private(set) var output: [UInt8] = []
+  /// The decompressed bytes, written in place into one mapping of `maxPrefix` bytes made up front
+  /// (without reserving swap): growing never copies, and only the pages written are touched.
+  private let buffer: UnsafeMutableRawPointer
+  /// Decompressed bytes held in `buffer`.
+  private(set) var outputCount = 0
   /// Decompressed bytes counted but not kept (by `measure`).
   private var discarded: UInt64 = 0
   /// The last return of ZSTD_decompressStream: 0 when a frame is complete.
@@ -48,6 +51,13 @@ final class ZstdStream {
     guard let stream = ZstdMemory.makeStream() else {
       throw CheckpointError(file: path, offset: nil, field: "", fault: .zstd(.corrupt("cannot create a decoder")))
     }
+    guard let buffer = mmap(nil, ZstdStream.maxPrefix, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0),
+      buffer != MAP_FAILED
+    else {
+      ZSTD_freeDStream(stream)
+      throw CheckpointError.io(path, errno: errno, during: "map memory for decompressing")
+    }
+    self.buffer = buffer
     self.compressed = compressed
     self.stream = stream
     ZSTD_initDStream(stream)
@@ -58,7 +68,10 @@ final class ZstdStream {
     input = ZSTD_inBuffer(src: compressed.baseAddress, size: compressed.count, pos: 0)
   }
 
-  deinit { ZSTD_freeDStream(stream) }
+  deinit {
+    ZSTD_freeDStream(stream)
+    munmap(buffer, ZstdStream.maxPrefix)
+  }
 
   /// The decompressed size the first frame's header declares, when it does. (Later frames are
   /// not looked at: finding them means walking every block of the file.)
@@ -73,10 +86,7 @@ final class ZstdStream {
 
   /// Runs `body` over the bytes decompressed so far (Array's own accessor cannot carry a typed throw).
   func withOutput<R>(_ body: (UnsafeRawBufferPointer) throws(CheckpointError) -> R) throws(CheckpointError) -> R {
-    let result: Result<R, CheckpointError> = output.withUnsafeBytes { bytes in
-      do throws(CheckpointError) { return .success(try body(bytes)) } catch { return .failure(error) }
-    }
-    return try result.get()
+    try body(UnsafeRawBufferPointer(start: buffer, count: outputCount))
   }
 
   /// Compressed bytes consumed so far.
@@ -86,23 +96,18 @@ final class ZstdStream {
 
   /// Decompresses until at least `count` bytes are held or the stream ends.
   func fill(upTo count: Int) throws(CheckpointError) {
-    guard count > output.count, !finished else { return }
+    guard count > outputCount, !finished else { return }
     guard count <= ZstdStream.maxPrefix else {
       throw CheckpointError(
         file: path, offset: nil, field: "zstd stream",
         fault: .zstd(.headerTooLarge(needed: UInt64(count), cap: UInt64(ZstdStream.maxPrefix))))
     }
-    let chunk = max(Int(ZSTD_DStreamOutSize()), 1 << 16)
-    while output.count < count && !finished {
-      let before = output.count
-      output.append(contentsOf: repeatElement(0, count: chunk))
+    while outputCount < count && !finished {
+      // Room for what is still wanted: the decoder stops when it is full (or the input ends).
+      var out = ZSTD_outBuffer(dst: buffer + outputCount, size: count - outputCount, pos: 0)
       var failure: CheckpointError?
-      let produced = output.withUnsafeMutableBytes { raw -> Int in
-        var out = ZSTD_outBuffer(dst: raw.baseAddress! + before, size: chunk, pos: 0)
-        do throws(CheckpointError) { try step(&out) } catch { failure = error }
-        return out.pos
-      }
-      output.removeLast(chunk - produced)
+      do throws(CheckpointError) { try step(&out) } catch { failure = error }
+      outputCount += out.pos
       if let failure { throw failure }
     }
   }
@@ -117,10 +122,10 @@ final class ZstdStream {
     var nextReport: UInt64 = 1 << 30
     defer { if report { Progress.clear() } }
     while !finished {
-      if UInt64(output.count) + discarded > limit { return nil }
-      if report && UInt64(output.count) + discarded >= nextReport {
+      if UInt64(outputCount) + discarded > limit { return nil }
+      if report && UInt64(outputCount) + discarded >= nextReport {
         let done = Double(input.pos) * 100 / Double(max(input.size, 1))
-        Progress.show("\(path): decompressing to check it, \(Units.bytes(UInt64(output.count) + discarded)) (\(Units.fixed(done, 0))%)")
+        Progress.show("\(path): decompressing to check it, \(Units.bytes(UInt64(outputCount) + discarded)) (\(Units.fixed(done, 0))%)")
         nextReport += 1 << 30
       }
       var failure: CheckpointError?
@@ -132,7 +137,7 @@ final class ZstdStream {
       discarded += UInt64(produced)
       if let failure { throw failure }
     }
-    return UInt64(output.count) + discarded
+    return UInt64(outputCount) + discarded
   }
 
   /// One call of the decoder, turning its outcomes into `finished` or errors.

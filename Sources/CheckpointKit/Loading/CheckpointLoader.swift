@@ -161,7 +161,7 @@ public enum CheckpointLoader {
 
     // The decompressed size: exact when the stream ended within what was read or with --full;
     // else the first frame's declared size when it reaches past the tensor data.
-    var size: UInt64? = stream.finished ? UInt64(stream.output.count) : nil
+    var size: UInt64? = stream.finished ? UInt64(stream.outputCount) : nil
     var warnings: [String] = []
     let name = FileSystem.baseName(path)
     let declared = stream.firstFrameContentSize
