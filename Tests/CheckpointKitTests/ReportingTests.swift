@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import CheckpointKit
 
@@ -30,6 +31,20 @@ import Testing
     #expect(JSONValue.double(.nan).serialized() == "null")
     let pretty = JSONValue.object([("k", .array([.object([("x", .int(1))])]))]).serialized()
     #expect(pretty == "{\n  \"k\": [\n    {\n      \"x\": 1\n    }\n  ]\n}")
+  }
+
+  @Test func everyControlCharacterIsEscapedAndTheRestPassesThrough() throws {
+    let all = String(decoding: (0..<0x80).map { UInt8($0) }, as: UTF8.self) + "é😀\u{7F}"
+    let text = JSONValue.array([.string(all), .string("")]).serialized(pretty: false)
+    // Control characters as \n \r \t or \u00XX (lower-case hex), quote and backslash escaped.
+    #expect(text.hasPrefix(#"["\u0000\u0001"#))
+    #expect(text.contains(#"\u0008\t\n\u000b\u000c\r\u000e"#))
+    #expect(text.contains(##"\u001f !\"#$"##))
+    #expect(text.contains(#"[\\]^_"#))
+    #expect(text.hasSuffix("\u{7F}é😀\u{7F}\",\"\"]"))
+    // And it reads back as the same strings.
+    let decoded = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String]
+    #expect(decoded == [all, ""])
   }
 
   @Test func namePatterns() {

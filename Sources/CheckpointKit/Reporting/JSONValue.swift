@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A JSON document built in a fixed key order, so output diffs cleanly and golden tests are
 /// stable. Integers stay integers (never routed through Double).
 public indirect enum JSONValue: Equatable, Sendable {
@@ -21,62 +27,9 @@ public indirect enum JSONValue: Equatable, Sendable {
 
   /// The text, indented by two spaces when `pretty`, on one line otherwise (for NDJSON).
   public func serialized(pretty: Bool = true) -> String {
-    var out = ""
-    write(into: &out, pretty: pretty, indent: 0)
-    return out
-  }
-
-  private func write(into out: inout String, pretty: Bool, indent: Int) {
-    let newline = pretty ? "\n" : ""
-    let pad = pretty ? String(repeating: "  ", count: indent + 1) : ""
-    let closePad = pretty ? String(repeating: "  ", count: indent) : ""
-    switch self {
-    case .object(let members):
-      if members.isEmpty {
-        out += "{}"
-        return
-      }
-      out += "{" + newline
-      for (k, (key, value)) in members.enumerated() {
-        out += pad
-        JSONValue.writeString(key, into: &out)
-        out += pretty ? ": " : ":"
-        value.write(into: &out, pretty: pretty, indent: indent + 1)
-        out += (k + 1 < members.count ? "," : "") + newline
-      }
-      out += closePad + "}"
-    case .array(let items):
-      if items.isEmpty {
-        out += "[]"
-        return
-      }
-      // Arrays of scalars (shapes, short previews) stay on one line: they read better that way.
-      if items.allSatisfy({ $0.isScalar }) {
-        out += "["
-        for (k, item) in items.enumerated() {
-          if k > 0 { out += pretty ? ", " : "," }
-          item.write(into: &out, pretty: pretty, indent: indent + 1)
-        }
-        out += "]"
-        return
-      }
-      out += "[" + newline
-      for (k, item) in items.enumerated() {
-        out += pad
-        item.write(into: &out, pretty: pretty, indent: indent + 1)
-        out += (k + 1 < items.count ? "," : "") + newline
-      }
-      out += closePad + "]"
-    case .string(let s): JSONValue.writeString(s, into: &out)
-    case .unsigned(let v): out += String(v)
-    case .signed(let v): out += String(v)
-    case .double(let v):
-      // JSON has no NaN or infinity; a float metadata value may hold them.
-      out += v.isFinite ? String(v) : "null"
-    case .float(let v): out += v.isFinite ? String(v) : "null"
-    case .bool(let v): out += v ? "true" : "false"
-    case .null: out += "null"
-    }
+    let writer = Writer(pretty: pretty)
+    writer.write(self, indent: 0)
+    return String(decoding: writer.bytes, as: UTF8.self)
   }
 
   private var isScalar: Bool {
@@ -86,21 +39,128 @@ public indirect enum JSONValue: Equatable, Sendable {
     }
   }
 
-  static func writeString(_ s: String, into out: inout String) {
-    out += "\""
-    for scalar in s.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      case let c where c.value < 0x20:
-        let hex = String(c.value, radix: 16)
-        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-      default: out.unicodeScalars.append(scalar)
+  /// Writes UTF-8 bytes into one growing buffer: a tensor listing of 20,000 entries is ~5 MB
+  /// of JSON. Appending to a String scalar by scalar cost ~150 instructions a byte, and
+  /// `Array.append(contentsOf:)` a few hundred per call; this is a memcpy.
+  private struct Writer {
+    let pretty: Bool
+    private let storage = Storage()
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: storage.base, count: storage.count) }
+
+    init(pretty: Bool) { self.pretty = pretty }
+
+    /// malloc'd bytes, freed with the writer.
+    private final class Storage {
+      var base = malloc(1 << 12)!
+      var count = 0
+      var capacity = 1 << 12
+      deinit { free(base) }
+    }
+
+    func append(_ source: UnsafeRawPointer, _ n: Int) {
+      if storage.count + n > storage.capacity {
+        var capacity = storage.capacity * 2
+        while storage.count + n > capacity { capacity *= 2 }
+        guard let grown = realloc(storage.base, capacity) else { fatalError("out of memory writing JSON") }
+        storage.base = grown
+        storage.capacity = capacity
+      }
+      (storage.base + storage.count).copyMemory(from: source, byteCount: n)
+      storage.count += n
+    }
+
+    func byte(_ value: UInt8) {
+      withUnsafeBytes(of: value) { append($0.baseAddress!, 1) }
+    }
+
+    func literal(_ text: StaticString) {
+      append(text.utf8Start, text.utf8CodeUnitCount)
+    }
+
+    func text(_ s: String) {
+      var s = s
+      s.withUTF8 { if let base = $0.baseAddress { append(base, $0.count) } }
+    }
+
+    func newline(_ indent: Int) {
+      guard pretty else { return }
+      byte(UInt8(ascii: "\n"))
+      for _ in 0..<indent { literal("  ") }
+    }
+
+    func write(_ value: JSONValue, indent: Int) {
+      switch value {
+      case .object(let members):
+        if members.isEmpty { return literal("{}") }
+        literal("{")
+        for (k, (key, member)) in members.enumerated() {
+          newline(indent + 1)
+          string(key)
+          if pretty { literal(": ") } else { literal(":") }
+          write(member, indent: indent + 1)
+          if k + 1 < members.count { literal(",") }
+        }
+        newline(indent)
+        literal("}")
+      case .array(let items):
+        if items.isEmpty { return literal("[]") }
+        // Arrays of scalars (shapes, short previews) stay on one line: they read better that way.
+        if items.allSatisfy({ $0.isScalar }) {
+          literal("[")
+          for (k, item) in items.enumerated() {
+            if k > 0 { if pretty { literal(", ") } else { literal(",") } }
+            write(item, indent: indent + 1)
+          }
+          literal("]")
+          return
+        }
+        literal("[")
+        for (k, item) in items.enumerated() {
+          newline(indent + 1)
+          write(item, indent: indent + 1)
+          if k + 1 < items.count { literal(",") }
+        }
+        newline(indent)
+        literal("]")
+      case .string(let s): string(s)
+      case .unsigned(let v): text(String(v))
+      case .signed(let v): text(String(v))
+      // JSON has no NaN or infinity; a float metadata value may hold them.
+      case .double(let v): if v.isFinite { text(String(v)) } else { literal("null") }
+      case .float(let v): if v.isFinite { text(String(v)) } else { literal("null") }
+      case .bool(let v): if v { literal("true") } else { literal("false") }
+      case .null: literal("null")
       }
     }
-    out += "\""
+
+    /// A JSON string: runs of bytes that need no escape are copied at once.
+    func string(_ s: String) {
+      byte(UInt8(ascii: "\""))
+      var s = s
+      s.withUTF8 { source in
+        guard let base = source.baseAddress else { return }
+        var start = 0
+        for k in source.indices {
+          let b = source[k]
+          guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
+          append(base + start, k - start)
+          start = k + 1
+          switch b {
+          case UInt8(ascii: "\""): literal("\\\"")
+          case UInt8(ascii: "\\"): literal("\\\\")
+          case UInt8(ascii: "\n"): literal("\\n")
+          case UInt8(ascii: "\r"): literal("\\r")
+          case UInt8(ascii: "\t"): literal("\\t")
+          default:
+            let hex: StaticString = "0123456789abcdef"
+            literal("\\u00")
+            byte(hex.utf8Start[Int(b >> 4)])
+            byte(hex.utf8Start[Int(b & 15)])
+          }
+        }
+        append(base + start, source.count - start)
+      }
+      byte(UInt8(ascii: "\""))
+    }
   }
 }
