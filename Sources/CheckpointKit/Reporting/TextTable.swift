@@ -19,25 +19,42 @@ struct TextTable {
   }
 
   func render() -> String {
+    // Each cell's display width once: its Character count, which for ASCII (nearly every cell)
+    // is its byte count, without grapheme breaking. A 20,000-row tensor listing spent most of
+    // its time counting and concatenating Strings; lines are now assembled as bytes.
+    let cellWidths = rows.map { $0.map(TextTable.width) }
     var widths = [Int](repeating: 0, count: alignments.count)
-    for row in rows {
-      for (k, cell) in row.enumerated() where k < widths.count { widths[k] = max(widths[k], cell.count) }
+    for row in cellWidths {
+      for (k, width) in row.enumerated() where k < widths.count { widths[k] = max(widths[k], width) }
     }
-    var lines: [String] = []
-    for row in rows {
-      var line = String(repeating: " ", count: indent)
+    var out: [UInt8] = []
+    out.reserveCapacity(rows.count * (widths.reduce(indent, +) + gap * widths.count + 1))
+    func spaces(_ n: Int) {
+      if n > 0 { out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: n)) }
+    }
+    for (r, row) in rows.enumerated() {
+      if r > 0 { out.append(UInt8(ascii: "\n")) }
+      let lineStart = out.count
+      spaces(indent)
       for (k, cell) in row.enumerated() where k < widths.count {
-        let fill = String(repeating: " ", count: widths[k] - cell.count)
+        let fill = widths[k] - cellWidths[r][k]
         let last = k == row.count - 1
         switch alignments[k] {
-        case .left: line += cell + (last ? "" : fill)
-        case .right: line += fill + cell
+        case .left:
+          out.append(contentsOf: cell.utf8)
+          if !last { spaces(fill) }
+        case .right:
+          spaces(fill)
+          out.append(contentsOf: cell.utf8)
         }
-        if !last { line += String(repeating: " ", count: gap) }
+        if !last { spaces(gap) }
       }
-      while line.hasSuffix(" ") { line.removeLast() }
-      lines.append(line)
+      while out.count > lineStart && out.last == UInt8(ascii: " ") { out.removeLast() }
     }
-    return lines.joined(separator: "\n")
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  static func width(_ cell: String) -> Int {
+    cell.utf8.allSatisfy { $0 < 0x80 } ? cell.utf8.count : cell.count
   }
 }
