@@ -128,7 +128,7 @@ struct NameStore {
       for k in ends.indices {
         // O(1) on a native String: the offset is a byte offset.
         let end = utf8.index(utf8.startIndex, offsetBy: Int(ends[k]))
-        body(k, Substring(utf8[start..<end]))
+        body(k, all[start..<end])
         start = end
       }
     }
