@@ -35,11 +35,7 @@ public struct NameClassifier: Sendable {
   }
 
   public mutating func classify(_ name: Substring, dtype: String) -> Classification {
-    if let result = name.utf8.withContiguousStorageIfAvailable({ classify(bytes: UnsafeRawBufferPointer($0), name, dtype: dtype) }) {
-      return result
-    }
-    var copy = String(name)
-    return copy.withUTF8 { classify(bytes: UnsafeRawBufferPointer($0), name, dtype: dtype) }
+    name.withNameBytes { classify(bytes: $0, name, dtype: dtype) }
   }
 
   private mutating func classify(bytes: UnsafeRawBufferPointer, _ name: Substring, dtype: String) -> Classification {

@@ -59,18 +59,23 @@ struct HeaderScanner {
     let save = index
     try expect(UInt8(ascii: "\""), "a string")
     let start = index
-    skipPlainBytes()
-    while index < bytes.count {
-      let byte = bytes[index]
-      if byte == UInt8(ascii: "\"") {
-        index += 1
-        return UnsafeRawBufferPointer(rebasing: bytes[start..<(index - 1)])
-      }
-      if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+    skipToSpecialByte()
+    if index < bytes.count && bytes[index] == UInt8(ascii: "\"") {
       index += 1
+      return UnsafeRawBufferPointer(rebasing: bytes[start..<(index - 1)])
     }
     index = save
     return nil
+  }
+
+  /// Moves to the first quote, backslash or control byte, or to the end.
+  private mutating func skipToSpecialByte() {
+    skipPlainBytes()
+    while index < bytes.count {
+      let byte = bytes[index]
+      if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { return }
+      index += 1
+    }
   }
 
   /// Moves past bytes that cannot end or escape a string, eight at a time: stops at (or a little
@@ -93,18 +98,13 @@ struct HeaderScanner {
     try expect(UInt8(ascii: "\""), "a string")
     let start = index
     // Fast path: no escapes, so the bytes are the string.
-    skipPlainBytes()
-    while index < bytes.count {
-      let byte = bytes[index]
-      if byte == UInt8(ascii: "\"") {
-        let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-        index += 1
-        return text
-      }
-      if byte == UInt8(ascii: "\\") { break }
-      if byte < 0x20 { throw fail(.invalidJSON("control character in string")) }
+    skipToSpecialByte()
+    if index < bytes.count && bytes[index] == UInt8(ascii: "\"") {
+      let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
       index += 1
+      return text
     }
+    if index < bytes.count && bytes[index] < 0x20 { throw fail(.invalidJSON("control character in string")) }
     var out = Array(bytes[start..<index])
     while index < bytes.count {
       let byte = bytes[index]

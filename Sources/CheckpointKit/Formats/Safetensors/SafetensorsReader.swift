@@ -74,39 +74,20 @@ public enum SafetensorsReader {
         repeat {
           let keyOffset = scanner.position
           // The key's bytes as they stand in the header; decoded only when it has escapes.
-          let added: Bool
-          let decoded: String?
-          if let raw = try scanner.rawString() {
-            decoded = nil
-            if raw.equals(metadataKey) {
-              try scanner.expect(UInt8(ascii: ":"), "':'")
-              if sawMetadata {
-                throw CheckpointError(offset: keyOffset, field: "header", fault: .safetensors(.duplicateKey("__metadata__")))
-              }
-              sawMetadata = true
-              metadata = try scanMetadata(&scanner)
-              continue
+          let raw = try scanner.rawString()
+          let decoded = raw == nil ? try scanner.string() : nil
+          if raw?.equals(metadataKey) ?? (decoded == "__metadata__") {
+            try scanner.expect(UInt8(ascii: ":"), "':'")
+            if sawMetadata {
+              throw CheckpointError(offset: keyOffset, field: "header", fault: .safetensors(.duplicateKey("__metadata__")))
             }
-            added = names.insert(raw)
-            if !added {
-              let key = String(decoding: raw, as: UTF8.self)
-              throw CheckpointError(offset: keyOffset, field: "header", fault: .safetensors(.duplicateKey(key)))
-            }
-          } else {
-            let key = try scanner.string()
-            decoded = key
-            if key == "__metadata__" {
-              try scanner.expect(UInt8(ascii: ":"), "':'")
-              if sawMetadata {
-                throw CheckpointError(offset: keyOffset, field: "header", fault: .safetensors(.duplicateKey(key)))
-              }
-              sawMetadata = true
-              metadata = try scanMetadata(&scanner)
-              continue
-            }
-            guard names.insert(key) else {
-              throw CheckpointError(offset: keyOffset, field: "header", fault: .safetensors(.duplicateKey(key)))
-            }
+            sawMetadata = true
+            metadata = try scanMetadata(&scanner)
+            continue
+          }
+          guard raw.map({ names.insert($0) }) ?? names.insert(decoded!) else {
+            let key = decoded ?? String(decoding: raw!, as: UTF8.self)
+            throw CheckpointError(offset: keyOffset, field: "header", fault: .safetensors(.duplicateKey(key)))
           }
           try scanner.expect(UInt8(ascii: ":"), "':'")
           var entry: SafetensorsEntry
