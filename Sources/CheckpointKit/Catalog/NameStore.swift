@@ -54,8 +54,6 @@ struct NameStore {
     return Names(all: all, ends: ends)
   }
 
-  var count: Int { ends.count }
-
   /// Adds `name`; false, with nothing added, when it is already there.
   mutating func insert(_ name: UnsafeRawBufferPointer) -> Bool {
     precondition(name.count <= buffer.count - byteCount, "NameStore sized below the names it holds")

@@ -9,26 +9,23 @@ public enum Counter {
     catalog.tensors.withUnsafeBufferPointer { records in
       for k in records.indices { tally.add(records.baseAddress! + k) }
     }
-    let (totals, dtypes, components, pairs, roles, layerRows, layers, dtypeRows) = (
-      tally.totals, tally.dtypes, tally.components, tally.pairs, tally.roles, tally.layerRows, tally.layers, tally.dtypeRows
-    )
-    var summary = CountSummary(totals: totals)
+    var summary = CountSummary(totals: tally.totals)
     summary.byComponent = Component.allCases.compactMap { component in
-      let row = components[component.index]
+      let row = tally.components[component.index]
       return row.tensors == 0 ? nil : .init(key: component.rawValue, row: row)
     }
     // Largest first: the dtype mix reads best with the dominant type leading.
-    summary.byDType = zip(dtypes.names, dtypeRows).sorted { ($0.1.bytes, $1.0) > ($1.1.bytes, $0.0) }
+    summary.byDType = zip(tally.dtypes.names, tally.dtypeRows).sorted { ($0.1.bytes, $1.0) > ($1.1.bytes, $0.0) }
       .map { .init(key: $0.0, row: $0.1) }
     summary.byComponentDType = Component.allCases.flatMap { component in
-      pairs[component.index].enumerated().filter { $0.element.tensors > 0 }
-        .map { CountSummary.ComponentDType(component: component, dtype: dtypes.names[$0.offset], row: $0.element) }
+      tally.pairs[component.index].enumerated().filter { $0.element.tensors > 0 }
+        .map { CountSummary.ComponentDType(component: component, dtype: tally.dtypes.names[$0.offset], row: $0.element) }
         .sorted { $0.dtype < $1.dtype }
     }
-    summary.byLayer = layerRows.enumerated().filter { $0.element.tensors > 0 }.map { CountSummary.LayerRow(layer: $0.offset, row: $0.element) }
-      + layers.sorted { $0.key < $1.key }.map { CountSummary.LayerRow(layer: $0.key, row: $0.value) }
+    summary.byLayer = tally.layerRows.enumerated().filter { $0.element.tensors > 0 }.map { CountSummary.LayerRow(layer: $0.offset, row: $0.element) }
+      + tally.layers.sorted { $0.key < $1.key }.map { CountSummary.LayerRow(layer: $0.key, row: $0.value) }
     summary.byRole = [Role.parameter, .buffer, .quantAux].compactMap { role in
-      roles[role.index].tensors == 0 ? nil : .init(key: role.rawValue, row: roles[role.index])
+      tally.roles[role.index].tensors == 0 ? nil : .init(key: role.rawValue, row: tally.roles[role.index])
     }
     summary.tiedHead = TiedHead.detect(in: catalog)
     return summary
