@@ -15,8 +15,11 @@ let package = Package(
   targets: [
     // The system libzstd, for reading .zst checkpoints by decompressing only their headers.
     .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+    // libcurl's headers only (Debian libcurl4-openssl-dev): the library itself is loaded with
+    // dlopen when an input is a URL, so local runs do not pay for loading it (see CCurl/shim.h).
+    .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
     // Everything but argument parsing: readers, catalog, counting, reporting.
-    .target(name: "CheckpointKit", dependencies: ["CZstd"]),
+    .target(name: "CheckpointKit", dependencies: ["CZstd", "CCurl"]),
     .executableTarget(
       name: "ckptinspect",
       dependencies: [

@@ -1,8 +1,12 @@
 import ArgumentParser
+import CheckpointKit
 
 /// Options every subcommand shares: the inputs and the output form.
 struct InputOptions: ParsableArguments {
-  @Argument(help: "Checkpoints: .safetensors or .gguf files, *.index.json, or directories holding one checkpoint.")
+  @Argument(
+    help: ArgumentHelp(
+      "Checkpoints: .safetensors or .gguf files, *.index.json, directories holding one checkpoint, http(s) URLs, or Hugging Face repos as hf://ORG/NAME[@REVISION][/PATH].",
+      valueName: "input"))
   var paths: [String]
 
   @Flag(help: "Write JSON (one object, or an array for several inputs).")
@@ -14,10 +18,35 @@ struct InputOptions: ParsableArguments {
   @Flag(help: "Decompress .zst files to their end: exact size and every frame checked (reads the whole file).")
   var full = false
 
-  var values: Runner.Options { Runner.Options(paths: paths, json: json, ndjson: ndjson, full: full) }
+  @Option(help: ArgumentHelp("Hugging Face Hub endpoint for hf:// inputs (default: $HF_ENDPOINT, else https://huggingface.co).", valueName: "url"))
+  var endpoint: String?
+
+  @Option(help: ArgumentHelp("Token for gated or private repos (default: $HF_TOKEN, else the token file `hf auth login` writes).", valueName: "token"))
+  var token: String?
+
+  @Flag(help: "Neither read nor write the cache of remote headers and listings (~/.cache/ckptinspect/remote).")
+  var noCache = false
+
+  @Flag(help: "Make no network request: remote inputs must be in the cache.")
+  var offline = false
+
+  @Option(help: ArgumentHelp("Seconds to wait for a server to connect or send the next byte.", valueName: "seconds"))
+  var timeout: Double = 30
+
+  var values: Runner.Options {
+    var remote = RemoteOptions()
+    remote.endpoint = endpoint
+    remote.token = token
+    remote.cache = !noCache
+    remote.offline = offline
+    remote.timeout = timeout
+    return Runner.Options(paths: paths, json: json, ndjson: ndjson, full: full, remote: remote)
+  }
 
   func validate() throws {
     if paths.isEmpty { throw ValidationError("Name at least one checkpoint.") }
     if json && ndjson { throw ValidationError("Choose one of --json and --ndjson.") }
+    if !(timeout > 0 && timeout <= 86_400) { throw ValidationError("--timeout must be positive (seconds, at most 86400).") }
+    if noCache && offline { throw ValidationError("--offline reads only the cache: it cannot go with --no-cache.") }
   }
 }

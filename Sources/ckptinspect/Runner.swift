@@ -24,6 +24,8 @@ struct Runner {
     var json = false
     var ndjson = false
     var full = false
+    /// Endpoint, token, cache and timeout for URLs and hf:// repos.
+    var remote = RemoteOptions()
   }
 
   let options: Options
@@ -36,6 +38,7 @@ struct Runner {
     self.options = options
     self.load = load
     self.load.full = options.full
+    self.load.remote = options.remote
     self.findingsStatus = findingsStatus
   }
 

@@ -1,6 +1,6 @@
 /// A model's `config.json` (Hugging Face), read as a generic JSON tree with the header scanner.
 /// Only the hyperparameters the audit uses are looked up; everything else is kept as read.
-public struct ConfigFile: Sendable {
+public struct ConfigFile: Equatable, Sendable {
   public let path: String
   public let root: JSONValue
 
@@ -11,6 +11,8 @@ public struct ConfigFile: Sendable {
 
   /// Reads `config.json` beside a checkpoint: in the directory itself, or beside the file.
   public static func find(for catalog: Catalog) -> ConfigFile? {
+    if let config = catalog.config { return config }
+    if RemoteAddress.isRemote(catalog.path) { return nil }
     let directory = FileSystem.kind(of: catalog.path) == .directory ? catalog.path : FileSystem.directoryName(catalog.path)
     let path = FileSystem.join(directory, "config.json")
     guard FileSystem.kind(of: path) == .file, let file = try? MappedFile(path: path) else { return nil }

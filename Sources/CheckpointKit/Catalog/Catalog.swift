@@ -23,6 +23,10 @@ public struct FileInfo: Equatable, Sendable {
   public var compression: String?
   /// Size on disk of a compressed file.
   public var compressedBytes: UInt64?
+  /// A remote file's URL (nil for a local file).
+  public var sourceURL: String?
+  /// A remote file's sha256 as its repo lists it (the Git LFS oid), to check a download against.
+  public var sha256: String?
   /// Compressed bytes decompressed to read the header (the cost of reading it).
   public var compressedBytesRead: UInt64?
 
@@ -75,6 +79,8 @@ public struct Catalog: Equatable, Sendable {
   /// Faults found while reading on, when `LoadOptions.collectProblems` asked for them (else the
   /// first one was thrown). A catalog with problems is invalid.
   public var problems: [CheckpointError] = []
+  /// The `config.json` read with a remote checkpoint (a local one's is found beside it on disk).
+  public var config: ConfigFile?
 
   public init(
     path: String, format: CheckpointFormat, files: [FileInfo], metadata: [MetadataEntry] = [],

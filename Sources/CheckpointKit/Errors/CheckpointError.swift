@@ -34,8 +34,10 @@ public struct CheckpointError: Error, Equatable, Sendable, CustomStringConvertib
 
   /// True when the file could not be opened or read at all, as opposed to being malformed.
   public var isUnreadable: Bool {
-    if case .io = fault { return true }
-    return false
+    switch fault {
+    case .io, .remote: return true
+    default: return false
+    }
   }
 
   /// Attaches the file name to an error thrown by a parser that only saw bytes.
@@ -66,6 +68,8 @@ public enum Fault: Equatable, Sendable, CustomStringConvertible {
   case index(IndexFault)
   /// A zstd-compressed file could not be decompressed.
   case zstd(ZstdFault)
+  /// A URL or `hf://` repo could not be read: the server or the network failed.
+  case remote(RemoteFault)
   /// Not a fault of the file: a reader working on a decompressed prefix needs the first N bytes.
   /// The loader answers by decompressing more; it never reaches a user.
   case needMoreBytes(UInt64)
@@ -80,6 +84,7 @@ public enum Fault: Equatable, Sendable, CustomStringConvertible {
     case .gguf(let fault): return fault.description
     case .index(let fault): return fault.description
     case .zstd(let fault): return fault.description
+    case .remote(let fault): return fault.description
     case .needMoreBytes(let n): return "needs the first \(n) bytes of the decompressed stream"
     }
   }

@@ -9,6 +9,7 @@ extension Fault {
     case .gguf(let f): return "gguf." + f.kind
     case .index(let f): return "index." + f.kind
     case .zstd(let f): return "zstd." + f.kind
+    case .remote(let f): return "remote." + f.kind
     case .needMoreBytes: return "need_more_bytes"
     }
   }

@@ -41,6 +41,9 @@ public final class MappedFile {
     if let base { munmap(UnsafeMutableRawPointer(mutating: base), size) }
   }
 
+  /// The mapped bytes. Valid only while this object is alive.
+  var held: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: base == nil ? 0 : size) }
+
   /// The mapped bytes. Valid only while this object is alive: use inside `withBytes`.
   public func withBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
     try body(UnsafeRawBufferPointer(start: base, count: base == nil ? 0 : size))

@@ -23,16 +23,21 @@ final class ZstdStream {
   }
 
   /// For error messages.
-  private let path: String
-  /// The compressed bytes; the caller keeps them alive (they are a mapped file) while we exist.
-  private let compressed: UnsafeRawBufferPointer
+  let path: String
+  /// Where the compressed bytes come from: a mapped file (all there), or a remote file fetched
+  /// further as the decoder runs out of input.
+  private let source: ByteSource
+  /// The compressed bytes held so far (their address is stable: see ByteSource).
+  private var compressed: UnsafeRawBufferPointer { source.held }
+  /// Compressed bytes fetched at a time from a source that is not all there.
+  static let inputChunk = 256 << 10
   private let stream: OpaquePointer
   private var input: ZSTD_inBuffer
   /// Set once the last frame has been decoded and flushed.
   private(set) var finished = false
   /// The decompressed bytes, written in place into one mapping of `maxPrefix` bytes made up front
   /// (without reserving swap): growing never copies, and only the pages written are touched.
-  private let buffer: UnsafeMutableRawPointer
+  let buffer: UnsafeMutableRawPointer
   /// Decompressed bytes held in `buffer`.
   private(set) var outputCount = 0
   /// Decompressed bytes counted but not kept (by `measure`).
@@ -40,8 +45,10 @@ final class ZstdStream {
   /// The last return of ZSTD_decompressStream: 0 when a frame is complete.
   private var frameState: Int = 0
 
-  init(_ compressed: UnsafeRawBufferPointer, path: String) throws(CheckpointError) {
+  init(_ source: ByteSource, path: String) throws(CheckpointError) {
     self.path = path
+    try source.fill(upTo: 64)
+    let compressed = source.held
     // A frame that names a dictionary cannot be read without it: say so instead of "corrupt".
     // (Checked before the decoder exists: once every property is set, a throw runs deinit.)
     let dictionary = ZSTD_getDictID_fromFrame(compressed.baseAddress, compressed.count)
@@ -58,7 +65,7 @@ final class ZstdStream {
       throw CheckpointError.io(path, errno: errno, during: "map memory for decompressing")
     }
     self.buffer = buffer
-    self.compressed = compressed
+    self.source = source
     self.stream = stream
     ZSTD_initDStream(stream)
     // `zstd --long=31` writes frames with a 2 GiB window, which the decoder refuses by default
@@ -91,8 +98,11 @@ final class ZstdStream {
 
   /// Compressed bytes consumed so far.
   var compressedConsumed: Int { input.pos }
-  /// The compressed file's size.
-  var compressedSize: Int { compressed.count }
+  /// The compressed file's size, when known.
+  var compressedSize: Int? {
+    if source.isComplete { return source.count }
+    return (source as? RemoteFile)?.size.map { Int(clamping: $0) }
+  }
 
   /// Decompresses until at least `count` bytes are held or the stream ends.
   func fill(upTo count: Int) throws(CheckpointError) {
@@ -142,6 +152,12 @@ final class ZstdStream {
 
   /// One call of the decoder, turning its outcomes into `finished` or errors.
   private func step(_ out: inout ZSTD_outBuffer) throws(CheckpointError) {
+    if input.pos == input.size && !source.isComplete {
+      // Out of input that is not the end of the file: fetch more and point the decoder at it.
+      try source.fill(upTo: source.count + ZstdStream.inputChunk)
+      input.src = UnsafeRawPointer(source.held.baseAddress)
+      input.size = source.count
+    }
     if input.pos == input.size {
       // All input used: the stream is complete only if the last frame was.
       if frameState == 0 && input.size > 0 {

@@ -13,6 +13,8 @@ public struct LoadOptions: Sendable {
   public var collectProblems: Bool
   /// Decompress compressed files to their end, to know their exact size and check every frame.
   public var full: Bool
+  /// How URLs and `hf://` repos are reached.
+  public var remote = RemoteOptions()
   public init(arrayItems: Int = GGUFReader.previewItems, collectProblems: Bool = false, full: Bool = false) {
     self.arrayItems = arrayItems
     self.collectProblems = collectProblems
@@ -25,6 +27,12 @@ public struct LoadOptions: Sendable {
 public enum CheckpointLoader {
   public static func load(_ path: String, options: LoadOptions = LoadOptions()) throws(CheckpointError) -> Catalog {
     var catalog: Catalog
+    if RemoteAddress.isRemote(path) {
+      catalog = try RemoteLoader.load(path, options: options)
+      classify(&catalog)
+      applyPacking(&catalog)
+      return catalog
+    }
     switch FileSystem.kind(of: path) {
     case .missing:
       throw CheckpointError.io(path, errno: ENOENT, during: "open")
@@ -113,7 +121,7 @@ public enum CheckpointLoader {
     ofFileBytes bytes: UnsafeRawBufferPointer, path: String, options: LoadOptions = LoadOptions(), fileIndex: Int = 0
   ) throws(CheckpointError) -> Catalog {
     if ZstdStream.looksLike(bytes) {
-      return try catalog(ofCompressed: bytes, path: path, options: options, fileIndex: fileIndex)
+      return try catalog(ofCompressed: BorrowedBytes(bytes, name: path), path: path, options: options, fileIndex: fileIndex)
     }
     var problems = Problems(collect: options.collectProblems)
     let parsed = try parse(bytes, path: path, options: options, isPrefix: false, problems: &problems)
@@ -129,6 +137,65 @@ public enum CheckpointLoader {
     }
   }
 
+  /// One try at parsing what a source holds so far.
+  enum Attempt {
+    case parsed(ParsedFile, Problems)
+    /// The reader ran past the held bytes: fill the source up to this many and try again.
+    case needs(Int)
+  }
+
+  /// Parses the bytes `source` holds, as a prefix unless they are the whole file. A reader that
+  /// needs more gets at least twice what is held, so a header read in rounds costs at most twice
+  /// the parsing of the last round and a logarithmic number of rounds.
+  static func attempt(_ source: ByteSource, path: String, options: LoadOptions) throws(CheckpointError) -> Attempt {
+    var problems = Problems(collect: options.collectProblems)
+    do throws(CheckpointError) {
+      let parsed = try source.withBytes { (bytes) throws(CheckpointError) -> ParsedFile in
+        try parse(bytes, path: path, options: options, isPrefix: !source.isComplete, problems: &problems)
+      }
+      return .parsed(parsed, problems)
+    } catch {
+      guard case .needMoreBytes(let needed) = error.fault else { throw error }
+      let next = needed > UInt64(ZstdStream.maxPrefix) ? ZstdStream.maxPrefix + 1 : Int(needed)
+      return .needs(max(next, source.count * 2, 1 << 16))
+    }
+  }
+
+  /// Parses a source that fills itself on demand (a zstd stream, one remote file), one round at a time.
+  static func parsePrefix(_ source: ByteSource, path: String, options: LoadOptions) throws(CheckpointError) -> (ParsedFile, Problems) {
+    while true {
+      switch try attempt(source, path: path, options: options) {
+      case .parsed(let parsed, let problems): return (parsed, problems)
+      case .needs(let count):
+        let before = source.count
+        try source.fill(upTo: count)
+        if source.count == before && !source.isComplete {
+          throw CheckpointError(file: path, offset: nil, field: "", fault: .remote(.badResponse("no more bytes came")))
+        }
+      }
+    }
+  }
+
+  /// Checks a parsed prefix against the file's size, once that is known (the extent of the
+  /// tensor data, the coverage of a safetensors buffer), and builds its catalog.
+  static func catalog(
+    ofPrefix parsed: ParsedFile, problems: inout Problems, path: String, size: UInt64?, fileIndex: Int
+  ) throws(CheckpointError) -> Catalog {
+    var parsed = parsed
+    if let size {
+      switch parsed {
+      case .safetensors(let header):
+        try SafetensorsReader.checkCoverage(dataStart: header.dataStart, dataEnd: header.dataEnd, fileSize: size, problems: &problems)
+      case .gguf(var gguf):
+        try GGUFReader.checkExtent(of: &gguf, fileSize: size, problems: &problems)
+        parsed = .gguf(gguf)
+      }
+    }
+    var result = catalog(of: parsed, path: path, fileSize: size, fileIndex: fileIndex)
+    result.problems = problems.list.map { $0.inFile(path) }
+    return result
+  }
+
   /// Reads a zstd-compressed file by decompressing only as much as the header needs: a first
   /// guess of 64 KiB, doubled whenever the reader asks for more. Each attempt re-parses from the
   /// start, so the total work stays within twice that of the final attempt.
@@ -138,26 +205,11 @@ public enum CheckpointLoader {
   static let measureLimit: UInt64 = 256 << 20
 
   static func catalog(
-    ofCompressed bytes: UnsafeRawBufferPointer, path: String, options: LoadOptions, fileIndex: Int
+    ofCompressed compressed: ByteSource, path: String, options: LoadOptions, fileIndex: Int
   ) throws(CheckpointError) -> Catalog {
-    let stream = try ZstdStream(bytes, path: path)
-    var want = 1 << 16
-    var parsed: ParsedFile
-    var problems: Problems
-    while true {
-      try stream.fill(upTo: want)
-      problems = Problems(collect: options.collectProblems)
-      do throws(CheckpointError) {
-        parsed = try stream.withOutput { (bytes) throws(CheckpointError) -> ParsedFile in
-          try parse(bytes, path: path, options: options, isPrefix: !stream.finished, problems: &problems)
-        }
-        break
-      } catch {
-        guard case .needMoreBytes(let needed) = error.fault else { throw error }
-        let next = needed > UInt64(ZstdStream.maxPrefix) ? ZstdStream.maxPrefix + 1 : Int(needed)
-        want = max(next, want * 2)
-      }
-    }
+    let stream = try ZstdStream(compressed, path: path)
+    try stream.fill(upTo: 1 << 16)
+    var (parsed, problems) = try parsePrefix(stream, path: path, options: options)
 
     // The decompressed size: exact when the stream ended within what was read or with --full;
     // else the first frame's declared size when it reaches past the tensor data.
@@ -165,11 +217,13 @@ public enum CheckpointLoader {
     var warnings: [String] = []
     let name = FileSystem.baseName(path)
     let declared = stream.firstFrameContentSize
+    // A remote file is only read as far as its header: never decompressed to its end unasked.
+    let local = compressed.isComplete
     if size == nil && options.full {
       size = try stream.measure(progress: true)
     } else if size == nil, let declared, declared >= parsed.dataEnd {
       size = declared
-    } else if size == nil && stream.compressedSize <= CheckpointLoader.measureBelow {
+    } else if size == nil && local && (stream.compressedSize ?? .max) <= CheckpointLoader.measureBelow {
       // A small file costs next to nothing to finish, and then nothing is left unchecked; the
       // limit keeps a small file that inflates a thousandfold from costing more than that.
       size = try stream.measure(limit: CheckpointLoader.measureLimit)
@@ -184,21 +238,11 @@ public enum CheckpointLoader {
           "\(name): the zstd stream does not declare its size, so the tensor data's extent was not checked (use --full)")
       }
     }
-    if let size {
-      switch parsed {
-      case .safetensors(let header):
-        try SafetensorsReader.checkCoverage(dataStart: header.dataStart, dataEnd: header.dataEnd, fileSize: size, problems: &problems)
-      case .gguf(var gguf):
-        try GGUFReader.checkExtent(of: &gguf, fileSize: size, problems: &problems)
-        parsed = .gguf(gguf)
-      }
-    }
-    var result = catalog(of: parsed, path: path, fileSize: size, fileIndex: fileIndex)
+    var result = try catalog(ofPrefix: parsed, problems: &problems, path: path, size: size, fileIndex: fileIndex)
     result.files[0].compression = "zstd"
-    result.files[0].compressedBytes = UInt64(stream.compressedSize)
+    result.files[0].compressedBytes = stream.compressedSize.map(UInt64.init)
     result.files[0].compressedBytesRead = UInt64(stream.compressedConsumed)
     result.warnings += warnings
-    result.problems = problems.list.map { $0.inFile(path) }
     return result
   }
 
@@ -295,6 +339,20 @@ public enum CheckpointLoader {
       throw error.inFile(indexPath)
     }
     let directory = FileSystem.directoryName(indexPath)
+    return try mergeShards(index: index, indexPath: indexPath, userPath: userPath, options: options) {
+      (shard, fileIndex) throws(CheckpointError) -> Catalog? in
+      guard let shardPath = existing(directory, shard) else { return nil }
+      return try loadFile(shardPath, options: options, fileIndex: fileIndex)
+    }
+  }
+
+  /// Builds a sharded checkpoint from its index and its shards, checking that each shard holds
+  /// exactly the tensors the index maps to it. `shard` reads one shard (nil: it is missing),
+  /// from disk or from a server.
+  static func mergeShards(
+    index: ShardIndex, indexPath: String, userPath: String, options: LoadOptions,
+    shard load: (String, Int) throws(CheckpointError) -> Catalog?
+  ) throws(CheckpointError) -> Catalog {
     var expected: [String: String] = [:]
     for (tensor, shard) in index.weightMap { expected[tensor] = shard }
     var problems = Problems(collect: options.collectProblems)
@@ -312,11 +370,11 @@ public enum CheckpointLoader {
         try problems.report(indexFault(.shardEscapes(shard)))
         continue
       }
-      guard let shardPath = existing(directory, shard) else {
+      guard let part = try load(shard, files.count) else {
         try problems.report(indexFault(.missingShard(shard)))
         continue
       }
-      let part = try loadFile(shardPath, options: options, fileIndex: files.count)
+      let shardPath = part.files.first?.path ?? shard
       guard part.format == .safetensors else {
         throw CheckpointError(
           file: shardPath, offset: 0, field: "", fault: .unrecognizedFormat("a shard of a safetensors index is not safetensors"))
@@ -351,14 +409,25 @@ public enum CheckpointLoader {
   /// Reads every part of a split GGUF. Metadata comes from part 1 (later parts carry only the
   /// `split.*` keys); tensors from all parts.
   static func loadSplitGGUF(directory: String, split: SplitName, userPath: String, options: LoadOptions) throws(CheckpointError) -> Catalog {
+    // Parts may be compressed or not, each on its own.
+    let plain = SplitName(split.name(ofPart: 1).replacingSuffix(".gguf.zst", with: ".gguf"), suffix: ".gguf") ?? split
+    return try mergeSplit(
+      split: split, userPath: userPath, options: options, part: { existing(directory, plain.name(ofPart: $0)) },
+      load: { (path, fileIndex) throws(CheckpointError) in try loadFile(path, options: options, fileIndex: fileIndex) })
+  }
+
+  /// Builds a split GGUF from its parts: `part(n)` says where part n is (nil: missing), `load`
+  /// reads it, from disk or from a server.
+  static func mergeSplit(
+    split: SplitName, userPath: String, options: LoadOptions, part location: (Int) -> String?,
+    load: (String, Int) throws(CheckpointError) -> Catalog
+  ) throws(CheckpointError) -> Catalog {
     var problems = Problems(collect: options.collectProblems)
     // Every part must be there before any is read: a missing part is the likelier fault.
     var present: [Int] = []
-    // Parts may be compressed or not, each on its own.
-    let plain = SplitName(split.name(ofPart: 1).replacingSuffix(".gguf.zst", with: ".gguf"), suffix: ".gguf") ?? split
     var paths: [Int: String] = [:]
     for n in 1...split.count {
-      if let path = existing(directory, plain.name(ofPart: n)) {
+      if let path = location(n) {
         present.append(n)
         paths[n] = path
       } else {
@@ -372,7 +441,7 @@ public enum CheckpointLoader {
     var seen = Set<String>()
     for n in present {
       let partPath = paths[n]!
-      let part = try loadFile(partPath, options: options, fileIndex: merged?.files.count ?? 0)
+      let part = try load(partPath, merged?.files.count ?? 0)
       guard part.format == .gguf else {
         throw CheckpointError(file: partPath, offset: 0, field: "", fault: .unrecognizedFormat("a split GGUF part is not GGUF"))
       }

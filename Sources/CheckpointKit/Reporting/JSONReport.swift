@@ -123,13 +123,19 @@ public enum JSONReport {
   }
 
   static func file(_ info: FileInfo) -> JSONValue {
-    .object([
+    var members: [(String, JSONValue)] = [
       ("path", .string(info.path)), ("bytes", info.bytes.map(JSONValue.unsigned) ?? .null),
       ("header_bytes", .unsigned(info.headerBytes)), ("data_offset", .unsigned(info.dataStart)),
       ("compression", .optional(info.compression)),
       ("compressed_bytes", info.compressedBytes.map(JSONValue.unsigned) ?? .null),
       ("compressed_bytes_read", info.compressedBytesRead.map(JSONValue.unsigned) ?? .null),
-    ])
+    ]
+    // Remote files only: where the file was read and the checksum the repo publishes for it.
+    if let url = info.sourceURL {
+      members.append(("source_url", .string(url)))
+      members.append(("sha256", .optional(info.sha256)))
+    }
+    return .object(members)
   }
 
   static func totals(_ totals: CountSummary.Totals) -> JSONValue {

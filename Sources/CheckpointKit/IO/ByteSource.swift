@@ -1,0 +1,51 @@
+/// The bytes of one file from its start, as far as a reader has asked for them: a mapped file
+/// (all of it at once), a zstd stream (decompressed on demand), a remote file (fetched by range).
+/// Readers parse what is held; when they run past it they throw `.needMoreBytes(n)`, and the
+/// loader asks the source to `fill(upTo: n)` and parses again. Readers never learn where bytes
+/// come from.
+protocol ByteSource: AnyObject {
+  /// The file's name or URL, for messages.
+  var name: String { get }
+  /// Bytes held, counted from the file's start.
+  var count: Int { get }
+  /// True when the held bytes are the whole file (the end of a stream was reached).
+  var isComplete: Bool { get }
+  /// Makes at least `count` bytes held, or all of them when the file is shorter.
+  func fill(upTo count: Int) throws(CheckpointError)
+  /// The held bytes. Their address does not change while the source lives (each source writes
+  /// into one mapping made up front), so a reader may keep a view of them between fills.
+  var held: UnsafeRawBufferPointer { get }
+}
+
+extension ByteSource {
+  func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws(CheckpointError) -> R) throws(CheckpointError) -> R {
+    try body(held)
+  }
+}
+
+extension MappedFile: ByteSource {
+  var name: String { path }
+  var count: Int { size }
+  var isComplete: Bool { true }
+  func fill(upTo count: Int) {}
+}
+
+/// Bytes already in memory that the caller keeps alive (a mapped file's, a test's).
+final class BorrowedBytes: ByteSource {
+  let name: String
+  let held: UnsafeRawBufferPointer
+  init(_ bytes: UnsafeRawBufferPointer, name: String) {
+    self.held = bytes
+    self.name = name
+  }
+  var count: Int { held.count }
+  var isComplete: Bool { true }
+  func fill(upTo count: Int) {}
+}
+
+extension ZstdStream: ByteSource {
+  var name: String { path }
+  var count: Int { outputCount }
+  var isComplete: Bool { finished }
+  var held: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: buffer, count: outputCount) }
+}
