@@ -16,7 +16,11 @@ struct Summary: ParsableCommand {
   @Flag(help: "With --json: include every tensor in a tensors[] array.")
   var tensors = false
 
+  @Flag(help: "For hf:// repos: list the checkpoints the repo holds (each GGUF, each safetensors set, each folder's), with sizes, instead of reading one.")
+  var list = false
+
   func run() throws {
+    if list { try RepoList.run(inputs.values) }
     try Summary.run(inputs.values, exact: exact, layers: layers, tensors: tensors)
   }
 

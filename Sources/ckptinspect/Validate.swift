@@ -20,7 +20,7 @@ struct Validate: ParsableCommand {
     var documents: [JSONValue] = []
     var allValid = true
     for path in inputs.paths {
-      let result = ValidationResult.validate(path, full: inputs.full)
+      let result = ValidationResult.validate(path, full: inputs.full, remote: inputs.values.remote)
       allValid = allValid && result.isValid
       if inputs.json || inputs.ndjson {
         let document = json(result)

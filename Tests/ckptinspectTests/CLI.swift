@@ -25,10 +25,16 @@ enum CLI {
     var stderr: String
   }
 
-  static func run(_ arguments: [String]) throws -> Result {
+  /// Runs the binary; `environment` entries are set on top of this process's (nil removes one).
+  static func run(_ arguments: [String], environment: [String: String?] = [:]) throws -> Result {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: binary)
     process.arguments = arguments
+    if !environment.isEmpty {
+      var merged = ProcessInfo.processInfo.environment
+      for (key, value) in environment { merged[key] = value }
+      process.environment = merged
+    }
     process.currentDirectoryURL = URL(fileURLWithPath: root)
     let out = Pipe()
     let err = Pipe()

@@ -37,7 +37,7 @@ public enum RemoteFault: Equatable, Sendable, CustomStringConvertible {
       return tokenGiven
         ? "HTTP \(status): the token was refused (no access to this repo? check --token or HF_TOKEN)"
         : "HTTP \(status): the repo is gated or private: give a token with --token, HF_TOKEN or `hf auth login`"
-    case .notFound(let what): return "HTTP 404: \(what) not found"
+    case .notFound(let what): return "HTTP 404: \(what) was not found"
     case .rangeNotSatisfiable: return "HTTP 416: the server says the bytes asked for lie past the end of the file"
     case .badContentRange(let why): return "the server answered another range than the one asked for (\(why))"
     case .http(let status, let retries):

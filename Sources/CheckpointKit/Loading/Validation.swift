@@ -9,9 +9,11 @@ public struct ValidationResult: Sendable {
 
   /// Reads `path` collecting problems. A fault that stops the reading (a truncated header,
   /// broken JSON) is the last problem listed.
-  public static func validate(_ path: String, full: Bool = false) -> ValidationResult {
+  public static func validate(_ path: String, full: Bool = false, remote: RemoteOptions = RemoteOptions()) -> ValidationResult {
     do {
-      let catalog = try CheckpointLoader.load(path, options: LoadOptions(collectProblems: true, full: full))
+      var options = LoadOptions(collectProblems: true, full: full)
+      options.remote = remote
+      let catalog = try CheckpointLoader.load(path, options: options)
       return ValidationResult(path: path, catalog: catalog, problems: catalog.problems)
     } catch {
       return ValidationResult(path: path, catalog: nil, problems: [error])

@@ -45,7 +45,7 @@ public enum RemoteLoader {
         catalog.warnings.append("\(name): the server did not say the file's size, so the tensor data's extent was not checked")
       }
     }
-    catalog.files[0].sourceURL = read.file.url
+    catalog.files[0].sourceURL = read.file.originalURL
     catalog.files[0].sha256 = read.file.sha256
     return catalog
   }
@@ -142,8 +142,8 @@ public enum RemoteLoader {
     switch chosen.kind {
     case .safetensors, .gguf:
       let read = try readHeaders(session, [header(chosen.files[0])], options: options, address: address)
+      // The path names the file read (its name's size label counts in the audit, as on disk).
       catalog = try RemoteLoader.catalog(read[0], name: HubAddress.joined(display, chosen.path), fileIndex: 0)
-      catalog.path = display
 
     case .splitGGUF:
       let read = try readHeaders(session, chosen.files.map(header), options: options, address: address)
@@ -185,7 +185,16 @@ public enum RemoteLoader {
       let present = index.shards.compactMap { shard in
         files.first { $0.path == repoPath(shard) } ?? files.first { $0.path == repoPath(shard) + ".zst" }
       }
-      let read = try readHeaders(session, present.map(header), options: options, address: address)
+      // A first read sized from the index: each entry of a header is its name plus ~100 bytes of
+      // dtype, shape and offsets, so a 70B model's 24-tensor shard needs ~4 kB, not 100 kB.
+      var estimate: [String: Int] = [:]
+      for (tensor, shard) in index.weightMap { estimate[shard, default: 1024] += tensor.utf8.count + 128 }
+      var wanted = present.map(header)
+      for k in wanted.indices {
+        let shard = present[k].name.replacingSuffix(".zst", with: "")
+        if !present[k].name.hasSuffix(".zst"), let bytes = estimate[shard] { wanted[k].firstRead = min(bytes, RemoteSession.firstRead) }
+      }
+      let read = try readHeaders(session, wanted, options: options, address: address)
       var byShard: [String: RemoteSession.ReadHeader] = [:]
       for (file, result) in zip(present, read) { byShard[file.name.replacingSuffix(".zst", with: "")] = result }
       catalog = try CheckpointLoader.mergeShards(index: index, indexPath: indexName, userPath: display, options: options) {
@@ -211,7 +220,7 @@ public enum RemoteLoader {
     } catch {
       if case .remote(.notFound) = error.fault {
         var copy = error
-        copy.fault = .remote(.notFound("the file"))
+        copy.fault = .remote(.notFound("the file (listed by the repo)"))
         throw copy
       }
       throw error

@@ -105,6 +105,8 @@ final class RemoteSession {
     var name: String
     var size: UInt64?
     var sha256: String?
+    /// The first range's length, when something better than the default is known.
+    var firstRead: Int?
   }
 
   /// A file's header, parsed, with what is needed to make its catalog.
@@ -136,7 +138,7 @@ final class RemoteSession {
       }
       files.append(file)
       let gguf = item.name.hasSuffix(".gguf") || item.name.hasSuffix(".gguf.zst")
-      needs[i] = file.count > 0 ? nil : (gguf ? RemoteSession.firstReadGGUF : RemoteSession.firstRead)
+      needs[i] = file.count > 0 ? nil : item.firstRead ?? (gguf ? RemoteSession.firstReadGGUF : RemoteSession.firstRead)
     }
     while true {
       // Parse what each file holds; collect what the others need.

@@ -16,6 +16,8 @@ final class RemoteFile: ByteSource {
   /// The URL to ask; after the first answer, the URL that answered it (the Hub redirects
   /// `resolve/` to a CDN: later ranges go there directly, saving a round trip each).
   private(set) var url: String
+  /// The URL as first asked (the Hub's `resolve/` URL: stable, unlike the CDN's signed one).
+  let originalURL: String
   let headers: [String]
   /// The file's size: from the repo listing, else the server's Content-Range.
   private(set) var size: UInt64?
@@ -39,6 +41,7 @@ final class RemoteFile: ByteSource {
     client: @escaping () throws(CheckpointError) -> HTTPClient
   ) throws(CheckpointError) {
     self.url = url
+    self.originalURL = url
     self.name = name
     self.headers = headers
     self.size = size

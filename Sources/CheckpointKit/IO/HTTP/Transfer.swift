@@ -114,8 +114,9 @@ final class Transfer {
     guard let colon = text.firstIndex(of: ":") else { return }
     let name = text[..<colon].lowercased()
     var value = Substring(text[text.index(after: colon)...])
-    while let first = value.first, first == " " || first == "\t" { value = value.dropFirst() }
-    while let last = value.last, last == "\r" || last == "\n" || last == " " { value = value.dropLast() }
+    // "\r\n" is one Character: test for whitespace, not for "\r" and "\n" alone.
+    while let first = value.first, first.isWhitespace { value = value.dropFirst() }
+    while let last = value.last, last.isWhitespace { value = value.dropLast() }
     headers[name] = String(value)
     if name == "x-linked-etag" || name == "x-linked-size" || name == "x-repo-commit" { hubHeaders[name] = String(value) }
   }
@@ -163,7 +164,7 @@ final class Transfer {
       let tokenGiven = request.headers.contains { $0.lowercased().hasPrefix("authorization:") }
       return .done(.failure(failure(.unauthorized(status: status, tokenGiven: tokenGiven))))
     case 404:
-      return .done(.failure(failure(.notFound(headers["x-error-message"] ?? "the file"))))
+      return .done(.failure(failure(.notFound("the file at this URL"))))
     case 416:
       return .done(.failure(failure(.rangeNotSatisfiable)))
     case 429, 500, 502, 503, 504:
