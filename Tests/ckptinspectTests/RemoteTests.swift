@@ -111,10 +111,12 @@ import Testing
 
   /// The access log of the 70B-shaped repo: every shard read by range, never a whole body, and
   /// no more bytes than the headers plus the listing, index and config plus a bounded first read.
+  /// At a commit the Hub's one-request answer is not offered (its route takes no revision), so
+  /// every shard is read by range.
   @Test func seventyBShapedRepoTransfersOnlyHeaders() throws {
-    guard let mock = Self.mock() else { return }
+    guard let mock = Self.mock(), let commit = Self.commit(mock, "test/llama-70b") else { return }
     try Data().write(to: URL(fileURLWithPath: mock.accessLog))
-    let r = try remote(mock, ["summary", "hf://test/llama-70b", "--json"])
+    let r = try remote(mock, ["summary", "hf://test/llama-70b@\(commit)", "--json"])
     #expect(r.status == 0, "\(r.stderr)")
     let doc = CLI.json(r.stdout) as? [String: Any]
     #expect((doc?["totals"] as? [String: Any])?["parameters"] as? Int == 70_553_706_496)
@@ -142,6 +144,38 @@ import Testing
     #expect(bodyBytes <= headerBytes + smallBytes + 30 * 100 * 1024)
     // A fixed number of requests: the listing, index and config, and per shard one redirect and one range.
     #expect(lines.count <= 3 + 30 * 2)
+  }
+
+  /// The repo's commit id, from the mock's manifest.
+  static func commit(_ mock: Mock, _ repo: String) -> String? {
+    let manifest = URL(fileURLWithPath: mock.root).deletingLastPathComponent().appendingPathComponent("hub-manifest.json")
+    let doc = (try? Data(contentsOf: manifest)).flatMap { try? JSONSerialization.jsonObject(with: $0) } as? [String: Any]
+    let commit = (doc?[repo] as? [String: Any])?["commit"] as? String
+    if commit == nil { Issue.record("no commit for \(repo) in \(manifest.path)") }
+    return commit
+  }
+
+  /// At `main`, the shard headers come in the Hub's one-request answer: four requests in one
+  /// round (listing, index, config, that answer), and the same catalog as reading every shard.
+  @Test func shardedMetadataAnswerGivesTheSameCatalogInOneRound() throws {
+    guard let mock = Self.mock(), let commit = Self.commit(mock, "test/llama-70b") else { return }
+    try Data().write(to: URL(fileURLWithPath: mock.accessLog))
+    let one = try remote(mock, ["summary", "hf://test/llama-70b", "--json", "--tensors"])
+    #expect(one.status == 0, "\(one.stderr)")
+    let lines = try String(contentsOfFile: mock.accessLog, encoding: .utf8).split(separator: "\n")
+    #expect(lines.count == 4, "\(lines)")
+    #expect(lines.contains { $0.contains("/safetensors-metadata/model.safetensors.index.json 200") })
+    #expect(!lines.contains { $0.contains("/blobs/") })
+    let ranges = try remote(mock, ["summary", "hf://test/llama-70b@\(commit)", "--json", "--tensors"])
+    let same = Self.comparable(one.stdout) == Self.comparable(ranges.stdout)
+    #expect(same, "the one-request answer and the range reads give different catalogs")
+    // validate reads the real bytes, never the server's rendering of them.
+    try Data().write(to: URL(fileURLWithPath: mock.accessLog))
+    let valid = try remote(mock, ["validate", "hf://test/llama-70b"])
+    #expect(valid.status == 0, "\(valid.stderr)")
+    let validated = try String(contentsOfFile: mock.accessLog, encoding: .utf8)
+    #expect(!validated.contains("safetensors-metadata"))
+    #expect(validated.components(separatedBy: "/blobs/").count - 1 == 30)
   }
 
   @Test func secondRunOfARepoIsServedFromTheCache() throws {

@@ -59,7 +59,9 @@ public enum RemoteLoader {
   /// The repo's files, from the tree API (recursive, every page). With `speculate`, the root's
   /// index and config are fetched in the same round, for the common case that the repo is a
   /// transformers checkpoint: they are what is read next.
-  static func listing(_ address: HubAddress, session: RemoteSession, speculate: Bool) throws(CheckpointError) -> ([HubFile], [String: [UInt8]]) {
+  static func listing(
+    _ address: HubAddress, session: RemoteSession, speculate: Bool, shardHeaders: Bool = false
+  ) throws(CheckpointError) -> ([HubFile], [String: [UInt8]]) {
     let treeURL = "\(session.endpoint)/api/models/\(address.repo)/tree/\(percentEncoded(address.revision, keepSlash: false))?recursive=true"
     let key = "tree:\(treeURL)"
     let maxAge = address.isCommit ? Double.infinity : RemoteCache.branchLifetime
@@ -67,6 +69,12 @@ public enum RemoteLoader {
     let cached = session.cache.get(key, maxAge: maxAge) != nil
     let guesses = speculate && !cached && address.path.isEmpty ? ["model.safetensors.index.json", "config.json"] : []
     for name in guesses { wanted.append((resolveURL(session, address, name), nil, 0, true)) }
+    // The Hub's one-request answer with every shard's header (main only: the route takes no
+    // revision). Asked in the same round; with a cached listing, only its cached copy is used.
+    let metadataURL = "\(session.endpoint)/api/models/\(address.repo)/safetensors-metadata/model.safetensors.index.json"
+    let metadataKey = "sharded:\(metadataURL)"
+    let askMetadata = shardHeaders && address.path.isEmpty && address.revision == "main"
+    if askMetadata && !cached { wanted.append((metadataURL, metadataKey, RemoteCache.branchLifetime, true)) }
     let answers: [RemoteSession.Body?]
     do throws(CheckpointError) {
       answers = try session.bodies(wanted)
@@ -84,6 +92,13 @@ public enum RemoteLoader {
       pages += 1
     }
     var prefetched: [String: [UInt8]] = [:]
+    if askMetadata {
+      if cached {
+        prefetched[shardedMetadata] = session.cache.get(metadataKey, maxAge: RemoteCache.branchLifetime)?.bytes
+      } else if let answer = answers[1 + guesses.count] {
+        prefetched[shardedMetadata] = answer.bytes
+      }
+    }
     for (name, answer) in zip(guesses, answers.dropFirst()) {
       if let answer, let file = files.first(where: { $0.path == name }) {
         prefetched[name] = answer.bytes
@@ -92,6 +107,9 @@ public enum RemoteLoader {
     }
     return (files, prefetched)
   }
+
+  /// The key of the sharded-metadata answer among prefetched documents (no repo path has a NUL).
+  static let shardedMetadata = "\u{0}sharded-metadata"
 
   /// Names what was not found: the repo, a revision, a file.
   static func hubError(_ error: CheckpointError, address: HubAddress, what: String) -> CheckpointError {
@@ -103,7 +121,8 @@ public enum RemoteLoader {
 
   static func loadHub(_ address: HubAddress, options: LoadOptions) throws(CheckpointError) -> Catalog {
     let session = RemoteSession(options: options.remote, label: address.description)
-    let (files, prefetched) = try listing(address, session: session, speculate: true)
+    // `validate` reads every shard's real bytes; the one-request answer is a server's rendering.
+    let (files, prefetched) = try listing(address, session: session, speculate: true, shardHeaders: !options.collectProblems)
     let chosen = try RepoCheckpoint.choose(address.path, in: files, address: address.description)
     let display = address.description
 
@@ -182,8 +201,14 @@ public enum RemoteLoader {
       func repoPath(_ shard: String) -> String { folder.isEmpty ? shard : folder + "/" + shard }
       // Shards the listing has; one the index names and the listing lacks is reported missing
       // by the merge, like a missing file on disk.
-      let present = index.shards.compactMap { shard in
+      var present = index.shards.compactMap { shard in
         files.first { $0.path == repoPath(shard) } ?? files.first { $0.path == repoPath(shard) + ".zst" }
+      }
+      // Shards whose headers the Hub sent in its one-request answer need no range read.
+      var answered: [String: Catalog] = [:]
+      if chosen.path == "model.safetensors.index.json", let bytes = prefetched[shardedMetadata] {
+        answered = ShardedMetadata.catalogs(bytes, shards: present, name: { HubAddress.joined(display, $0.path) })
+        present.removeAll { answered[$0.name] != nil }
       }
       // A first read sized from the index: each entry of a header is its name plus ~100 bytes of
       // dtype, shape and offsets, so a 70B model's 24-tensor shard needs ~4 kB, not 100 kB.
@@ -199,6 +224,14 @@ public enum RemoteLoader {
       for (file, result) in zip(present, read) { byShard[file.name.replacingSuffix(".zst", with: "")] = result }
       catalog = try CheckpointLoader.mergeShards(index: index, indexPath: indexName, userPath: display, options: options) {
         (shard, fileIndex) throws(CheckpointError) -> Catalog? in
+        if var catalog = answered[shard] {
+          for k in catalog.tensors.indices { catalog.tensors[k].file = fileIndex }
+          if let file = files.first(where: { $0.path == repoPath(shard) }) {
+            catalog.files[0].sourceURL = resolveURL(session, address, file.path)
+            catalog.files[0].sha256 = file.sha256
+          }
+          return catalog
+        }
         guard let result = byShard[shard] else { return nil }
         return try RemoteLoader.catalog(result, name: result.file.name, fileIndex: fileIndex)
       }
