@@ -26,7 +26,6 @@ final class Transfer {
   private var stoppedWhenComplete = false
   private var overflowed = false
   private var effectiveURL = ""
-  private var rangeIgnored = false
 
   init(request: HTTPRequest, attempt: Int = 0) {
     self.request = request
@@ -66,7 +65,6 @@ final class Transfer {
     if let range = request.range, status == 200 {
       // The server ignored the range and sends the file from its start: pass over the bytes
       // before the range, then take what was asked for and stop.
-      rangeIgnored = true
       let skip = Int(min(UInt64(piece.count), range.lowerBound - skipped))
       skipped += UInt64(skip)
       piece = UnsafeRawBufferPointer(rebasing: piece[skip...])
@@ -192,11 +190,9 @@ final class Transfer {
           .failure(failure(.badContentRange("asked for bytes \(range.lowerBound)-\(range.upperBound - 1), got \(contentRange)"))))
       }
       total = parsed.total
-    } else if request.range == nil || !rangeIgnored || skipped == request.range!.lowerBound {
-      // A 200: the whole file from its start. Its length is the file's size only when it all came.
-      if let length = headers["content-length"].flatMap(UInt64.init), request.range != nil || UInt64(kept) == length {
-        total = length
-      }
+    } else {
+      // A 200 is the whole file from its start (whether or not all of it was taken).
+      total = headers["content-length"].flatMap(UInt64.init)
     }
     if let range = request.range, status == 200, skipped < range.lowerBound {
       // The body ended before the range started: the file is shorter than the range.
