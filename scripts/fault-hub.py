@@ -64,6 +64,7 @@ class State:
         self.lock = threading.Lock()
         self.counts = {}
         self.minilm = os.path.join(root, "files/test/minilm/model.safetensors")
+        self.minilm_size = os.path.getsize(self.minilm)
         with open(self.minilm, "rb") as f:
             n = struct.unpack("<Q", f.read(8))[0]
             f.seek(0)
@@ -136,10 +137,30 @@ def parse_range(header, size):
     return start, min(end, size - 1)
 
 
+class MinilmFile:
+    """A read-only file sliced like bytes: data[a:b] reads those bytes only."""
+
+    def __init__(self, path, size):
+        self.path, self.size = path, size
+
+    def __len__(self):
+        return self.size
+
+    def __getitem__(self, s):
+        start, stop = max(0, s.start or 0), min(self.size, self.size if s.stop is None else s.stop)
+        if stop <= start:
+            return b""
+        with open(self.path, "rb") as f:
+            f.seek(start)
+            return f.read(stop - start)
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "fault-hub"
-    sys_version = ""
+
+    def version_string(self):
+        return self.server_version
 
     # ---- plumbing ---------------------------------------------------------------------------
 
@@ -187,7 +208,8 @@ class Handler(BaseHTTPRequestHandler):
         self.simple(code, json.dumps(value).encode(), headers, "application/json; charset=utf-8")
 
     def serve_bytes(self, data, extra=()):
-        """A file with single byte ranges: 200, 206 + Content-Range, or 416."""
+        """A file with single byte ranges: 200, 206 + Content-Range, or 416. DATA is bytes or a
+        MinilmFile (read range by range: 90 MB per request would be slow)."""
         size = len(data)
         r = parse_range(self.headers.get("Range"), size)
         if r == "bad":
@@ -210,8 +232,7 @@ class Handler(BaseHTTPRequestHandler):
         self.body(data[start:end + 1])
 
     def minilm(self):
-        with open(self.server.state.minilm, "rb") as f:
-            return f.read()
+        return MinilmFile(self.server.state.minilm, self.server.state.minilm_size)
 
     # ---- routes -----------------------------------------------------------------------------
 
@@ -241,7 +262,7 @@ class Handler(BaseHTTPRequestHandler):
             code = int(parts[2])
             headers = []
             if code == 416:
-                headers.append(("Content-Range", "bytes */%d" % len(st.minilm_head)))
+                headers.append(("Content-Range", "bytes */%d" % st.minilm_size))
             if code == 401:
                 headers.append(("WWW-Authenticate", 'Bearer realm="fault-hub"'))
             return self.simple(code, b"status %d\n" % code, headers)
