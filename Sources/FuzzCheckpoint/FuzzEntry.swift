@@ -28,6 +28,8 @@ public func fuzzOneInput(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
   }
   _ = try? GGUFReader.parse(bytes, arrayItems: Int.max)
   _ = try? ShardIndex.parse(bytes)
+  // What a server sends: listings, the one-request shard headers, Content-Range, Link.
+  ServerAnswers.parseAll(bytes)
   // File names and general.* strings are parsed for size labels: any text must be safe there.
   if bytes.count < 256 {
     let text = String(decoding: bytes, as: UTF8.self)
