@@ -24,10 +24,62 @@ public enum RemoteLoader {
 
   // MARK: A URL
 
+  /// A URL of one file; of an index (its shards are read from beside it); or of one part of a
+  /// split GGUF (every part is read), like the same names on disk.
   static func loadURL(_ url: String, options: LoadOptions) throws(CheckpointError) -> Catalog {
     let session = RemoteSession(options: options.remote, label: url)
-    let read = try session.readHeaders([RemoteSession.HeaderFile(url: url, name: url, size: nil, sha256: nil)], options: options)
-    return try catalog(read[0], name: url, fileIndex: 0)
+    let path = url.split(separator: "?", maxSplits: 1).first.map(String.init) ?? url
+    let name = FileSystem.baseName(path)
+    let base = String(path.dropLast(name.count))
+    let configURL = base + "config.json"
+    func header(_ url: String) -> RemoteSession.HeaderFile { RemoteSession.HeaderFile(url: url, name: url, size: nil, sha256: nil) }
+
+    if name.hasSuffix(".index.json") {
+      let documents = try session.bodies([
+        (url, "url:\(url)", RemoteCache.branchLifetime, false), (configURL, "url:\(configURL)", RemoteCache.branchLifetime, true),
+      ])
+      guard let bytes = documents[0]?.bytes else {
+        throw CheckpointError(file: url, offset: nil, field: "", fault: .remote(.notFound("the index")))
+      }
+      let config = documents[1].flatMap { configFile(from: $0.bytes, name: configURL) }
+      let parsed = bytes.withUnsafeBytes { raw in Result { () throws(CheckpointError) -> ShardIndex in try ShardIndex.parse(raw) } }
+      let index: ShardIndex
+      do throws(CheckpointError) { index = try parsed.get() } catch { throw error.inFile(url) }
+      // Only names that stay beside the index are fetched; the merge reports the others.
+      let shards = index.shards.filter { !$0.isEmpty && !$0.contains("/") && !$0.contains("\\") && $0 != "." && $0 != ".." }
+      let read = try session.readHeaders(shards.map { header(base + percentEncoded($0, keepSlash: false)) }, options: options)
+      var byShard: [String: RemoteSession.ReadHeader] = [:]
+      for (shard, result) in zip(shards, read) { byShard[shard] = result }
+      var catalog = try CheckpointLoader.mergeShards(index: index, indexPath: url, userPath: url, options: options) {
+        (shard, fileIndex) throws(CheckpointError) -> Catalog? in
+        guard let result = byShard[shard] else { return nil }
+        return try RemoteLoader.catalog(result, name: result.file.name, fileIndex: fileIndex)
+      }
+      catalog.config = config
+      return catalog
+    }
+    // config.json beside the file comes in the same round as the header's first bytes.
+    var documents: [RemoteSession.Body?] = []
+    if let split = CheckpointLoader.splitName(name), split.count > 1 {
+      let urls = (1...split.count).map { base + percentEncoded(split.name(ofPart: $0), keepSlash: false) }
+      let read = try session.readHeaders(urls.map(header), options: options, alongside: [configURL], bodies: &documents)
+      var byURL: [String: RemoteSession.ReadHeader] = [:]
+      for (partURL, result) in zip(urls, read) { byURL[partURL] = result }
+      var catalog = try CheckpointLoader.mergeSplit(
+        split: split, userPath: url, options: options, part: { urls[$0 - 1] },
+        load: { (partURL, fileIndex) throws(CheckpointError) in try RemoteLoader.catalog(byURL[partURL]!, name: partURL, fileIndex: fileIndex) })
+      catalog.config = documents.first.flatMap { $0 }.flatMap { configFile(from: $0.bytes, name: configURL) }
+      return catalog
+    }
+    let read = try session.readHeaders([header(url)], options: options, alongside: [configURL], bodies: &documents)
+    var single = try catalog(read[0], name: url, fileIndex: 0)
+    single.config = documents.first.flatMap { $0 }.flatMap { configFile(from: $0.bytes, name: configURL) }
+    return single
+  }
+
+  /// A config.json's parsed document; nil when it is not JSON (an error page, say).
+  static func configFile(from bytes: [UInt8], name: String) -> ConfigFile? {
+    bytes.withUnsafeBytes { try? ConfigFile.parse($0) }.map { ConfigFile(path: name, root: $0) }
   }
 
   /// The catalog of one read file, with where it came from.

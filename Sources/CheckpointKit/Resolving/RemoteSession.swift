@@ -126,6 +126,18 @@ final class RemoteSession {
   /// Reads the headers of every file at once: a first range of each in one batch, then, round by
   /// round, exactly what each reader still asks for, all files of a round in one batch.
   func readHeaders(_ wanted: [HeaderFile], options load: LoadOptions) throws(CheckpointError) -> [ReadHeader] {
+    var ignored: [Body?] = []
+    return try readHeaders(wanted, options: load, alongside: [], bodies: &ignored)
+  }
+
+  /// Like `readHeaders`, also fetching small documents (a config.json beside a URL) in the first
+  /// round, so they cost no round trip of their own; a missing one is nil. Cached for a while
+  /// under their URL.
+  func readHeaders(
+    _ wanted: [HeaderFile], options load: LoadOptions, alongside: [String], bodies extra: inout [Body?]
+  ) throws(CheckpointError) -> [ReadHeader] {
+    extra = alongside.map { url in cache.get("url:\(url)", maxAge: RemoteCache.branchLifetime).map { Body(bytes: $0.bytes, headers: [:]) } }
+    var pendingExtra = alongside.indices.filter { extra[$0] == nil }
     var files: [RemoteFile] = []
     var results: [ReadHeader?] = Array(repeating: nil, count: wanted.count)
     var needs: [Int?] = Array(repeating: nil, count: wanted.count)
@@ -137,7 +149,10 @@ final class RemoteSession {
         file.preload(entry.bytes, size: entry.size)
       }
       files.append(file)
-      let gguf = item.name.hasSuffix(".gguf") || item.name.hasSuffix(".gguf.zst")
+      // A GGUF's tokenizer sits in its first part: later parts of a split hold tensor infos only.
+      let name = FileSystem.baseName(item.name)
+      let laterPart = (CheckpointLoader.splitName(name)?.part ?? 1) > 1
+      let gguf = (name.hasSuffix(".gguf") || name.hasSuffix(".gguf.zst")) && !laterPart
       needs[i] = file.count > 0 ? nil : item.firstRead ?? (gguf ? RemoteSession.firstReadGGUF : RemoteSession.firstRead)
     }
     while true {
@@ -176,7 +191,16 @@ final class RemoteSession {
       }
       if requests.isEmpty { continue }
       let client = try httpClient(for: wanted[owners[0]].name)
-      let answers = client.perform(requests)
+      let extraRequests = pendingExtra.map { HTTPRequest(url: alongside[$0], headers: headers(for: alongside[$0]), maxBody: 4 << 20) }
+      let answers = client.perform(requests + extraRequests)
+      for (k, answer) in zip(pendingExtra, answers.dropFirst(requests.count)) {
+        // Only a document that came is used; any failure just means there is none.
+        if case .success(let response) = answer {
+          extra[k] = Body(bytes: response.body, headers: response.headers)
+          response.body.withUnsafeBytes { cache.put("url:\(alongside[k])", $0, size: UInt64(response.body.count)) }
+        }
+      }
+      pendingExtra = []
       for (i, answer) in zip(owners, answers) {
         let before = files[i].count
         try files[i].apply(answer)
