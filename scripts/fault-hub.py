@@ -372,15 +372,24 @@ class Handler(BaseHTTPRequestHandler):
         self.server.state.write_log('%s %s 0 0 "%s" %.3f %.3f %s' % (
             self.command, self.path, self.headers.get("Range", "-"), end - self.started, end, note))
 
+    def repo_at(self, repo, rev):
+        """The repo's state, or None after answering as the Hub does for an unknown repo or revision."""
+        r = self.server.state.repos.get(repo)
+        if r is None:
+            self.json(401, {"error": "Repository not found"},
+                      [("X-Error-Code", "RepoNotFound"), ("X-Error-Message", "Repository not found")])
+            return None
+        if rev not in ("main", r["commit"]):
+            self.json(404, {"error": "Invalid rev id: " + rev},
+                      [("X-Error-Code", "RevisionNotFound"), ("X-Error-Message", "Invalid rev id: " + rev)])
+            return None
+        return r
+
     def tree(self, repo, rev, query):
         st = self.server.state
-        r = st.repos.get(repo)
+        r = self.repo_at(repo, rev)
         if r is None:
-            return self.json(401, {"error": "Repository not found"},
-                             [("X-Error-Code", "RepoNotFound"), ("X-Error-Message", "Repository not found")])
-        if rev not in ("main", r["commit"]):
-            return self.json(404, {"error": "Invalid rev id: " + rev},
-                             [("X-Error-Code", "RevisionNotFound"), ("X-Error-Message", "Invalid rev id: " + rev)])
+            return
         headers = [("X-Repo-Commit", r["commit"])]
         if r["nonjson"]:
             page = b"<!DOCTYPE html>\n<html><head><title>Hugging Face</title></head><body>maintenance</body></html>\n"
@@ -389,13 +398,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def resolve(self, repo, rev, path):
         st = self.server.state
-        r = st.repos.get(repo)
+        r = self.repo_at(repo, rev)
         if r is None:
-            return self.json(401, {"error": "Repository not found"},
-                             [("X-Error-Code", "RepoNotFound"), ("X-Error-Message", "Repository not found")])
-        if rev not in ("main", r["commit"]):
-            return self.json(404, {"error": "Invalid rev id: " + rev},
-                             [("X-Error-Code", "RevisionNotFound"), ("X-Error-Message", "Invalid rev id: " + rev)])
+            return
         data = r["files"].get(path)
         if data is None:
             return self.json(404, {"error": "Entry not found"},
