@@ -29,9 +29,40 @@ struct CKPTInspect: ParsableCommand {
   )
 
   static func main() {
-    if let fast = FastPath(CommandLine.arguments.dropFirst()) {
+    let arguments = CommandLine.arguments.dropFirst()
+    if let fast = FastPath(arguments) {
       Glibc.exit(fast.run())
     }
+    if let first = arguments.first, let meant = misspelledCommand(first) {
+      printError("error: unknown command '\(first)': did you mean '\(meant)'? (see ckptinspect --help)")
+      Glibc.exit(64)
+    }
     main(nil)
+  }
+
+  /// The subcommand `word` is a misspelling of, when it is no input: not an existing path, not a
+  /// URL, and within two edits of a command's name (`tensor`, `sumary`, `valdate`). The default
+  /// command would otherwise read it as a path and report a file that cannot be opened.
+  static func misspelledCommand(_ word: String) -> String? {
+    guard !word.hasPrefix("-"), !word.contains("/"), !word.contains("."), !FastPath.exists(word) else { return nil }
+    let names = configuration.subcommands.map { $0._commandName }
+    guard !names.contains(word) else { return nil }
+    return names.map { ($0, editDistance(word, $0)) }.filter { $0.1 <= 2 }.min { $0.1 < $1.1 }?.0
+  }
+
+  /// Levenshtein distance over characters.
+  static func editDistance(_ a: String, _ b: String) -> Int {
+    let x = Array(a), y = Array(b)
+    var row = Array(0...y.count)
+    for i in 1...max(x.count, 1) where !x.isEmpty {
+      var previous = row[0]
+      row[0] = i
+      for j in stride(from: 1, through: y.count, by: 1) {
+        let saved = row[j]
+        row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (x[i - 1] == y[j - 1] ? 0 : 1))
+        previous = saved
+      }
+    }
+    return x.isEmpty ? y.count : row[y.count]
   }
 }

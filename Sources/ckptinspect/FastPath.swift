@@ -31,12 +31,20 @@ struct FastPath {
       case "--tensors": tensors = true
       case "--full": options.full = true
       default:
-        guard !argument.hasPrefix("-") else { return nil }
+        // Only what names an input: an existing path or a URL. Anything else (a misspelled
+        // subcommand such as `tensor`, a missing file) goes to ArgumentParser, which suggests
+        // the command meant or reports the path the way every command does.
+        guard !argument.hasPrefix("-"), RemoteAddress.isRemote(argument) || FastPath.exists(argument) else { return nil }
         options.paths.append(argument)
       }
     }
     // Combinations ArgumentParser rejects are left for it to reject.
-    guard !options.paths.isEmpty, !(options.json && options.ndjson) else { return nil }
+    guard !options.paths.isEmpty, !(options.json && options.ndjson), !(tensors && !options.json && !options.ndjson) else { return nil }
+  }
+
+  static func exists(_ path: String) -> Bool {
+    var st = stat()
+    return stat(path, &st) == 0
   }
 
   /// Runs the summary; returns the exit status.

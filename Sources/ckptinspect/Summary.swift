@@ -19,6 +19,12 @@ struct Summary: ParsableCommand {
   @Flag(help: "For hf:// repos: list the checkpoints the repo holds (each GGUF, each safetensors set, each folder's), with sizes, instead of reading one.")
   var list = false
 
+  func validate() throws {
+    if tensors && !inputs.json && !inputs.ndjson {
+      throw ValidationError("--tensors adds every tensor to --json output; for a table of tensors run `ckptinspect tensors PATH`.")
+    }
+  }
+
   func run() throws {
     if list { try RepoList.run(inputs.values) }
     try Summary.run(inputs.values, exact: exact, layers: layers, tensors: tensors)

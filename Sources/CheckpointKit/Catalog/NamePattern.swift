@@ -1,10 +1,13 @@
 /// A shell-style pattern for tensor names: `*` matches any run of characters (dots included),
 /// `?` one character; everything else matches itself. `blk.0.*` selects block 0 of a GGUF.
+/// A pattern without `*` or `?` matches anywhere in the name (`token_embd` finds
+/// `token_embd.weight`), as a user typing a bare word expects.
 public struct NamePattern: Sendable {
   let pattern: [Character]
 
   public init(_ pattern: String) {
-    self.pattern = Array(pattern)
+    let wildcard = pattern.contains("*") || pattern.contains("?")
+    self.pattern = wildcard ? Array(pattern) : Array("*" + pattern + "*")
   }
 
   public func matches(_ name: some StringProtocol) -> Bool {
