@@ -34,7 +34,9 @@ struct FastPath {
         // Only what names an input: an existing path or a URL. Anything else (a misspelled
         // subcommand such as `tensor`, a missing file) goes to ArgumentParser, which suggests
         // the command meant or reports the path the way every command does.
-        guard !argument.hasPrefix("-"), RemoteAddress.isRemote(argument) || FastPath.exists(argument) else { return nil }
+        guard argument == "-" || (!argument.hasPrefix("-") && (RemoteAddress.isRemote(argument) || FastPath.exists(argument))) else {
+          return nil
+        }
         options.paths.append(argument)
       }
     }

@@ -42,3 +42,79 @@ import Testing
     #expect(((CLI.json(exact.stdout) as? [String: Any])?["tensors"] as? [Any])?.count == 0)
   }
 }
+
+/// 5. `-` and `/dev/stdin`: the header is read from the stream, the rest is never read.
+@Suite struct StandardInputTests {
+  func piped(_ file: String, _ arguments: [String], through filter: String = "cat") throws -> CLI.Result {
+    // A shell pipeline, as a user writes it: the tool reads a pipe, not a mappable file.
+    let command = "\(filter) \(file) | '\(CLI.binary)' " + arguments.map { "'\($0)'" }.joined(separator: " ")
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+    process.arguments = ["-c", command]
+    process.currentDirectoryURL = URL(fileURLWithPath: CLI.root)
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return CLI.Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+  }
+
+  @Test(arguments: ["-", "/dev/stdin"])
+  func pipedGGUFMatchesTheFile(name: String) throws {
+    let file = try CLI.run(["TestData/tiny-llama.Q8_0.gguf", "--json"])
+    let r = try piped("TestData/tiny-llama.Q8_0.gguf", [name, "--json"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let a = CLI.json(file.stdout) as? [String: Any]
+    let b = CLI.json(r.stdout) as? [String: Any]
+    #expect((b?["totals"] as? [String: Any])?["parameters"] as? Int == 106_816)
+    #expect(NSDictionary(dictionary: a?["totals"] as? [String: Any] ?? [:]) == NSDictionary(dictionary: b?["totals"] as? [String: Any] ?? [:]))
+    // The size is not known without the whole file, and the report says so.
+    #expect(((b?["files"] as? [[String: Any]])?.first?["bytes"]) is NSNull)
+    #expect((b?["warnings"] as? [String])?.first?.contains("need the whole file") == true)
+  }
+
+  @Test func pipedCompressedAndSafetensors() throws {
+    let z = try piped("TestData/tiny-llama.Q8_0.gguf", ["-", "--json"], through: "zstd -q -c")
+    #expect(z.status == 0, "\(z.stderr)")
+    #expect(((CLI.json(z.stdout) as? [String: Any])?["totals"] as? [String: Any])?["parameters"] as? Int == 106_816)
+    let s = try piped("TestData/tiny-gpt2.safetensors", ["tensors", "-", "--json"])
+    #expect(s.status == 0, "\(s.stderr)")
+    #expect(((CLI.json(s.stdout) as? [String: Any])?["tensors"] as? [Any])?.count == 30)
+  }
+
+  /// A stream far longer than its header is not drained: the writer is cut off early.
+  @Test func streamIsNotDrained() throws {
+    // The writer sends the GGUF, then up to 300 MB of zeros, and says how much got through
+    // before the pipe closed.
+    let script = NSTemporaryDirectory() + "ckptinspect-writer-\(getpid()).py"
+    defer { try? FileManager.default.removeItem(atPath: script) }
+    try """
+      import sys
+      sys.stdout.buffer.write(open("TestData/tiny-llama.Q8_0.gguf", "rb").read())
+      n = 0
+      try:
+          while n < 300_000_000:
+              sys.stdout.buffer.write(bytes(1 << 20))
+              n += 1 << 20
+          sys.stdout.flush()
+      except BrokenPipeError:
+          pass
+      sys.stderr.write("zeros %d\\n" % n)
+      """.write(toFile: script, atomically: true, encoding: .utf8)
+    let writer = "python3 " + script
+    let r = try piped("", ["-", "--json"], through: writer)
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(((CLI.json(r.stdout) as? [String: Any])?["totals"] as? [String: Any])?["tensors"] as? Int == 20)
+    let zeros = r.stderr.split(separator: "\n").first { $0.hasPrefix("zeros ") }.flatMap { Int($0.dropFirst(6)) } ?? .max
+    #expect(zeros < 16 << 20, "\(r.stderr)")
+  }
+
+  @Test func notACheckpointOnStdinNamesIt() throws {
+    let r = try piped("TestData/README.md", ["-"])
+    #expect(r.status == 65)
+    #expect(r.stderr.hasPrefix("error: standard input: "))
+  }
+}

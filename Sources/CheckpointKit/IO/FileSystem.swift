@@ -7,12 +7,18 @@ import Darwin
 /// The few file-system questions the loader asks, answered with plain syscalls so the library
 /// does not need Foundation.
 enum FileSystem {
-  enum Kind { case file, directory, missing }
+  /// `stream`: a pipe, a FIFO or a character device (`/dev/stdin` in a pipeline): readable only
+  /// forward, never mappable.
+  enum Kind { case file, directory, stream, missing }
 
   static func kind(of path: String) -> Kind {
     var st = stat()
     guard stat(path, &st) == 0 else { return .missing }
-    return (st.st_mode & S_IFMT) == S_IFDIR ? .directory : .file
+    switch st.st_mode & S_IFMT {
+    case S_IFDIR: return .directory
+    case S_IFIFO, S_IFCHR, S_IFSOCK: return .stream
+    default: return .file
+    }
   }
 
   /// The names in a directory (no `.`/`..`), sorted so results do not depend on the file system.

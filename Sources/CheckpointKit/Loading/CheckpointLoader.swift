@@ -33,7 +33,17 @@ public enum CheckpointLoader {
       applyPacking(&catalog)
       return catalog
     }
+    if path == "-" {
+      catalog = try loadStream(StreamSource(fd: 0, name: "-", ownsDescriptor: false), path: path, options: options)
+      classify(&catalog)
+      applyPacking(&catalog)
+      return catalog
+    }
     switch FileSystem.kind(of: path) {
+    case .stream:
+      let fd = open(path, O_RDONLY | O_CLOEXEC)
+      if fd < 0 { throw CheckpointError.io(path, errno: errno, during: "open") }
+      catalog = try loadStream(StreamSource(fd: fd, name: path, ownsDescriptor: true), path: path, options: options)
     case .missing:
       throw CheckpointError.io(path, errno: ENOENT, during: "open")
     case .directory:
@@ -81,6 +91,31 @@ public enum CheckpointLoader {
     }
   }
 
+  /// Reads a file that can only be read forward (standard input, a pipe), plain or zstd, as far
+  /// as its header: the rest is never read, so the size and coverage checks are left out.
+  static func loadStream(_ source: StreamSource, path: String, options: LoadOptions) throws(CheckpointError) -> Catalog {
+    let name = path == "-" ? "standard input" : path
+    do throws(CheckpointError) {
+      try source.fill(upTo: 64)
+      var catalog: Catalog
+      if ZstdStream.looksLike(source.held) {
+        catalog = try self.catalog(ofCompressed: source, path: path, options: options, fileIndex: 0)
+      } else {
+        var (parsed, problems) = try parsePrefix(source, path: path, options: options)
+        let size = source.isComplete ? UInt64(source.count) : nil
+        catalog = try self.catalog(ofPrefix: parsed, problems: &problems, path: path, size: size, fileIndex: 0)
+        if !source.isComplete {
+          catalog.warnings.append(
+            "\(name): read as a stream as far as its header (\(source.count) bytes read, the rest left unread): "
+              + "the file's size and the extent of its tensor data need the whole file and were not checked")
+        }
+      }
+      return catalog
+    } catch {
+      throw error.inFile(name)
+    }
+  }
+
   /// A parsed header of either format, before it becomes a catalog.
   enum ParsedFile {
     case safetensors(SafetensorsHeader)
@@ -104,7 +139,7 @@ public enum CheckpointLoader {
     if GGUFReader.looksLike(bytes) || (name.hasSuffix(".gguf") && !SafetensorsReader.looksLike(bytes)) {
       return .gguf(try GGUFReader.parse(bytes, arrayItems: options.arrayItems, isPrefix: isPrefix, problems: &problems))
     }
-    if SafetensorsReader.looksLike(bytes) || name.hasSuffix(".safetensors") {
+    if SafetensorsReader.looksLike(bytes) || name.hasSuffix(".safetensors") || SafetensorsReader.looksLikeStart(bytes) {
       return .safetensors(try SafetensorsReader.parse(bytes, isPrefix: isPrefix, problems: &problems))
     }
     if isPrefix && bytes.count < 64 {

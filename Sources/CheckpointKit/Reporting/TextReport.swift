@@ -60,7 +60,9 @@ public enum TextReport {
   static func sizeLine(_ files: [FileInfo]) -> String {
     let headerBytes = files.reduce(UInt64(0)) { $0.plus($1.headerBytes) }
     let known = files.allSatisfy { $0.bytes != nil }
-    var line = known ? Units.bytes(files.reduce(UInt64(0)) { $0.plus($1.bytes ?? 0) }) : "uncompressed size unknown"
+    let anyCompressed = files.contains { $0.compression != nil }
+    var line = known
+      ? Units.bytes(files.reduce(UInt64(0)) { $0.plus($1.bytes ?? 0) }) : anyCompressed ? "uncompressed size unknown" : "size unknown"
     if files.count > 1 { line += " in \(files.count) files" }
     let compressed = files.filter { $0.compression != nil }
     guard !compressed.isEmpty else { return line + " (header \(Units.bytes(headerBytes)))" }

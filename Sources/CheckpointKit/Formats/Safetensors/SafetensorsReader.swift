@@ -16,6 +16,18 @@ public enum SafetensorsReader {
     return index < bytes.count && bytes[index] == UInt8(ascii: "{")
   }
 
+  /// Whether `bytes`, only the start of a file (a stream read so far), plausibly start a
+  /// safetensors file: a length within the cap, then `{` after optional whitespace. The header
+  /// itself may lie beyond what is held.
+  static func looksLikeStart(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    guard bytes.count >= 9 else { return false }
+    let length = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
+    guard length >= 2, length <= maxHeaderLength else { return false }
+    var index = 8
+    while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+    return index < bytes.count && bytes[index] == UInt8(ascii: "{")
+  }
+
   /// Reads the header of a whole safetensors file held in `bytes`.
   public static func parse(_ bytes: UnsafeRawBufferPointer) throws(CheckpointError) -> SafetensorsHeader {
     var problems = Problems()
