@@ -26,7 +26,7 @@ enum RepoList {
         }
       case .failure(let error):
         printError("error: \(error)")
-        status = max(status, error.isUnreadable ? Status.unreadable : Status.malformed)
+        status = max(status, Status.of(error))
         document = JSONReport.error(path, error)
       }
       if options.ndjson { print(document.serialized(pretty: false)) } else if options.json { documents.append(document) }

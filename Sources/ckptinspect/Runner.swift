@@ -13,6 +13,13 @@ enum Status {
   static let malformed: Int32 = 65
   /// A path cannot be opened or read (EX_NOINPUT).
   static let unreadable: Int32 = 66
+  /// The input is another format (a Git LFS pointer, a PyTorch pickle, an HTML page): not a
+  /// checkpoint this tool reads, and not a malformed one either.
+  static let foreign: Int32 = 67
+
+  static func of(_ error: CheckpointError) -> Int32 {
+    error.isUnreadable ? unreadable : error.isForeign ? foreign : malformed
+  }
 }
 
 /// Runs one report over every input: text reports separated by blank lines, or JSON. A failed
@@ -73,7 +80,7 @@ struct Runner {
         }
       } catch let error as CheckpointError {
         printError("error: \(error)")
-        status = max(status, error.isUnreadable ? Status.unreadable : Status.malformed)
+        status = max(status, Status.of(error))
         if options.json || options.ndjson {
           let document = JSONReport.error(path, error)
           if options.ndjson { print(document.serialized(pretty: false)) } else { documents.append(document) }

@@ -118,3 +118,59 @@ import Testing
     #expect(r.stderr.hasPrefix("error: standard input: "))
   }
 }
+
+/// 8. Files that are another format say what they are and what to do, with exit 67.
+@Suite struct ForeignFileTests {
+  /// Each file as its tool writes it (bytes built here: a zip member header, a pickle opcode
+  /// stream, ggml's old magic, ...), under the name people save it as.
+  static let files: [(name: String, bytes: [UInt8], says: String)] = [
+    (
+      "model.safetensors",
+      Array("version https://git-lfs.github.com/spec/v1\noid sha256:4665a5ea423c2713d436b5ee50593a9640e0018c1550b5a0002f74190d6caea8\nsize 98362432\n".utf8),
+      "Git LFS pointer"
+    ),
+    ("model.gguf", Array("<!DOCTYPE html>\n<html><body>Access denied</body></html>".utf8), "HTML page"),
+    ("error.safetensors", Array(#"{"error":"Repository not found"}"#.utf8), "JSON document"),
+    // A zip whose first member is PyTorch's archive/data.pkl (local file header, then the name).
+    ("pytorch_model.bin", [0x50, 0x4B, 0x03, 0x04] + [UInt8](repeating: 0, count: 22) + [16, 0, 0, 0] + Array("archive/data.pkl".utf8) + [0x80, 0x02, 0x7D, 0x2E], "PyTorch checkpoint"),
+    ("old.pt", [0x80, 0x02, 0x7D, 0x71, 0x00, 0x2E], "Python pickle"),
+    ("weights.npy", [0x93] + Array("NUMPY".utf8) + [1, 0, 0x76, 0, 0x7B], "NumPy .npy"),
+    ("model.onnx", [0x08, 0x07, 0x12, 0x07] + Array("pytorch".utf8), "ONNX model"),
+    ("llama-7b.ggmlv3.q4_0.bin", Array("tjgg".utf8) + [3, 0, 0, 0] + [UInt8](repeating: 0, count: 60), "legacy 'ggjt' file"),
+  ]
+
+  @Test(arguments: files.indices)
+  func foreignFileIsNamed(index: Int) throws {
+    let file = Self.files[index]
+    let dir = TempDir()
+    let path = dir.write(file.name, file.bytes)
+    let r = try CLI.run([path, "--json"])
+    #expect(r.status == 67, "\(file.name): \(r.stderr)")
+    #expect(r.stderr.split(separator: "\n").count == 1)
+    #expect(r.stderr.contains(file.says))
+    let error = (CLI.json(r.stdout) as? [String: Any])?["error"] as? [String: Any]
+    #expect(error?["kind"] as? String == "not_a_checkpoint")
+  }
+
+  @Test func lfsPointerSaysWhatToRun() throws {
+    let dir = TempDir()
+    let path = dir.write("model.safetensors", Self.files[0].bytes)
+    let r = try CLI.run([path])
+    #expect(r.stderr.contains("git lfs pull"))
+  }
+}
+
+/// A directory for files a test writes, removed when the value is released.
+final class TempDir {
+  let path: String
+  init() {
+    path = NSTemporaryDirectory() + "ckptinspect-cli-" + UUID().uuidString.replacingOccurrences(of: "-", with: "")
+    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+  }
+  deinit { try? FileManager.default.removeItem(atPath: path) }
+  func write(_ name: String, _ bytes: [UInt8]) -> String {
+    let file = path + "/" + name
+    FileManager.default.createFile(atPath: file, contents: Data(bytes))
+    return file
+  }
+}

@@ -40,6 +40,12 @@ public struct CheckpointError: Error, Equatable, Sendable, CustomStringConvertib
     }
   }
 
+  /// True when the input is another format than the ones this tool reads.
+  public var isForeign: Bool {
+    if case .foreignFormat = fault { return true }
+    return false
+  }
+
   /// Attaches the file name to an error thrown by a parser that only saw bytes.
   func inFile(_ path: String) -> CheckpointError {
     var copy = self
@@ -62,6 +68,9 @@ public enum Fault: Equatable, Sendable, CustomStringConvertible {
   case truncated(needed: UInt64, remaining: UInt64)
   /// The input is neither safetensors nor GGUF (nor a directory of them).
   case unrecognizedFormat(String)
+  /// The input is a known other format (a Git LFS pointer, a PyTorch pickle, an HTML page, ...):
+  /// not malformed, just not a checkpoint this tool reads.
+  case foreignFormat(ForeignFormat)
   case safetensors(SafetensorsFault)
   case gguf(GGUFFault)
   /// A sharded checkpoint's index or its shards disagree.
@@ -80,6 +89,7 @@ public enum Fault: Equatable, Sendable, CustomStringConvertible {
     case .truncated(let needed, let remaining):
       return "needs \(needed) bytes but only \(remaining) remain (file truncated?)"
     case .unrecognizedFormat(let why): return "not a safetensors or GGUF checkpoint: \(why)"
+    case .foreignFormat(let format): return "this is \(format.description)"
     case .safetensors(let fault): return fault.description
     case .gguf(let fault): return fault.description
     case .index(let fault): return fault.description

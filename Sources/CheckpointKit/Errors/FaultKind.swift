@@ -5,6 +5,7 @@ extension Fault {
     case .io: return "io"
     case .truncated: return "truncated"
     case .unrecognizedFormat: return "unrecognized_format"
+    case .foreignFormat: return "not_a_checkpoint"
     case .safetensors(let f): return "safetensors." + f.kind
     case .gguf(let f): return "gguf." + f.kind
     case .index(let f): return "index." + f.kind

@@ -136,6 +136,11 @@ public enum CheckpointLoader {
     _ bytes: UnsafeRawBufferPointer, path: String, options: LoadOptions, isPrefix: Bool, problems: inout Problems
   ) throws(CheckpointError) -> ParsedFile {
     let name = path.hasSuffix(".zst") ? String(path.dropLast(4)) : path
+    if !GGUFReader.looksLike(bytes) && !SafetensorsReader.looksLike(bytes) && !SafetensorsReader.looksLikeStart(bytes),
+      let foreign = ForeignFormat.identify(bytes, name: name)
+    {
+      throw CheckpointError(offset: nil, field: "", fault: .foreignFormat(foreign))
+    }
     if GGUFReader.looksLike(bytes) || (name.hasSuffix(".gguf") && !SafetensorsReader.looksLike(bytes)) {
       return .gguf(try GGUFReader.parse(bytes, arrayItems: options.arrayItems, isPrefix: isPrefix, problems: &problems))
     }
