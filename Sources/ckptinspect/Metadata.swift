@@ -23,8 +23,22 @@ struct Metadata: ParsableCommand {
     }
     guard let key else { return entries }
     let matching = entries.filter { $0.key == key }
-    if matching.isEmpty { throw ValidationError("\(catalog.path) has no metadata key '\(key)'.") }
+    if matching.isEmpty {
+      let near = Metadata.suggestions(for: key, among: entries.map(\.key))
+      let hint = near.isEmpty ? "" : " (did you mean \(near.map { "'\($0)'" }.joined(separator: ", "))?)"
+      throw ReportFailure(kind: "missing_key", message: "\(catalog.path): no key '\(key)'\(hint)")
+    }
     return matching
+  }
+
+  /// Keys that contain the one asked for (`context_length` finds `llama.context_length`), else
+  /// keys within a few edits of it; at most three.
+  static func suggestions(for key: String, among keys: [String]) -> [String] {
+    let lower = key.lowercased()
+    let containing = keys.filter { $0.lowercased().contains(lower) }
+    if !containing.isEmpty { return Array(containing.prefix(3)) }
+    let scored = keys.map { ($0, CKPTInspect.editDistance(lower, $0.lowercased())) }.filter { $0.1 <= max(2, key.count / 4) }
+    return Array(scored.sorted { $0.1 < $1.1 }.prefix(3).map(\.0))
   }
 
   func run() throws {

@@ -78,6 +78,17 @@ struct Runner {
           first = false
           for warning in catalog.warnings { printError("warning: \(warning)") }
         }
+      } catch let failure as ReportFailure {
+        // The input was read; what was asked of it is not there (exit 1, one line).
+        printError("error: \(failure.message)")
+        status = max(status, 1)
+        if options.json || options.ndjson {
+          let document = JSONValue.object([
+            ("schema", .string(JSONReport.schema)), ("path", .string(path)),
+            ("error", .object([("kind", .string(failure.kind)), ("message", .string(failure.message))])),
+          ])
+          if options.ndjson { print(document.serialized(pretty: false)) } else { documents.append(document) }
+        }
       } catch let error as CheckpointError {
         printError("error: \(error)")
         status = max(status, Status.of(error))
@@ -92,6 +103,13 @@ struct Runner {
     }
     withExtendedLifetime(kept) { exit(status) }
   }
+}
+
+/// A report that cannot be made from an input that was read fine (a metadata key it lacks):
+/// one line and exit status 1, not a usage error.
+struct ReportFailure: Error {
+  var kind: String
+  var message: String
 }
 
 /// Writes a line to standard error with write(2): `stderr` the C global is not concurrency-safe.

@@ -10,8 +10,12 @@ struct Validate: ParsableCommand {
       shards against their index) and goes on after a problem wherever the format allows, so one
       run lists them all.
 
-      Exit status: 0 every input is valid; 1 at least one is invalid or cannot be read;
-      64 bad command-line usage.
+      A directory of several unrelated checkpoints (no index, not a split set) is validated
+      file by file, a line each.
+
+      Exit status: 0 every input is valid; 1 at least one is invalid; 64 bad command-line
+      usage; 66 an input cannot be opened or read; 67 an input is another format (a Git LFS
+      pointer, a PyTorch pickle, ...).
       """)
 
   @OptionGroup var inputs: InputOptions
@@ -19,8 +23,21 @@ struct Validate: ParsableCommand {
   func run() throws {
     var documents: [JSONValue] = []
     var allValid = true
-    for path in inputs.paths {
+    var unreadable: Int32 = 0
+    // A directory of unrelated checkpoints is validated file by file, a line each.
+    let paths = inputs.paths.flatMap { CheckpointLoader.separateCheckpoints(in: $0) ?? [$0] }
+    for path in paths {
       let result = ValidationResult.validate(path, full: inputs.full, remote: inputs.values.remote)
+      // A file that cannot be opened, or is another format, is not a validation result.
+      if result.catalog == nil, result.problems.count == 1, let error = result.problems.first, error.isUnreadable || error.isForeign {
+        printError("error: \(error)")
+        unreadable = max(unreadable, Status.of(error))
+        if inputs.json || inputs.ndjson {
+          let document = JSONReport.error(path, error)
+          if inputs.ndjson { print(document.serialized(pretty: false)) } else { documents.append(document) }
+        }
+        continue
+      }
       allValid = allValid && result.isValid
       if inputs.json || inputs.ndjson {
         let document = json(result)
@@ -32,6 +49,7 @@ struct Validate: ParsableCommand {
     if inputs.json {
       print(documents.count == 1 ? documents[0].serialized() : JSONValue.array(documents).serialized())
     }
+    if unreadable != 0 { throw ExitCode(unreadable) }
     if !allValid { throw ExitCode(1) }
   }
 

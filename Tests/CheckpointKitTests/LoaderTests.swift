@@ -180,7 +180,7 @@ import Testing
     let two = TempDir()
     two.copy(Paths.testData("tiny-gpt2.safetensors"), as: "a.safetensors")
     two.copy(Paths.testData("tiny-llama.Q8_0.gguf"), as: "b.gguf")
-    #expect(fault { try CheckpointLoader.load(two.path) } == .index(.ambiguousDirectory("directory holds several checkpoints and no index (a.safetensors, b.gguf): name one")))
+    #expect(fault { try CheckpointLoader.load(two.path) } == .index(.ambiguousDirectory("directory holds 2 checkpoints and no index (a.safetensors, b.gguf): name one")))
   }
 
   @Test func splitNames() {

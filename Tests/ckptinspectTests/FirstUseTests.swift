@@ -28,6 +28,34 @@ import Testing
     #expect(json.status == 0)
   }
 
+  /// 4. A missing metadata key is one line with suggestions and exit 1, not a usage error.
+  @Test func missingMetadataKey() throws {
+    let r = try CLI.run(["metadata", "TestData/tiny-llama.Q8_0.gguf", "--key", "context_length"])
+    #expect(r.status == 1)
+    #expect(r.stdout == "")
+    #expect(r.stderr == "error: TestData/tiny-llama.Q8_0.gguf: no key 'context_length' (did you mean 'llama.context_length'?)\n")
+    let none = try CLI.run(["metadata", "TestData/tiny-llama.Q8_0.gguf", "--key", "zzzz", "--json"])
+    #expect(none.status == 1)
+    #expect(((CLI.json(none.stdout) as? [String: Any])?["error"] as? [String: Any])?["kind"] as? String == "missing_key")
+  }
+
+  /// 10. validate: a missing file is unreadable (66), not "invalid"; a directory of unrelated
+  /// checkpoints is validated file by file.
+  @Test func validateTellsUnreadableFromInvalid() throws {
+    let r = try CLI.run(["validate", "nope.gguf"])
+    #expect(r.status == 66)
+    #expect(r.stderr == "error: nope.gguf: cannot open: No such file or directory\n")
+    let dir = TempDir()
+    for name in ["a.gguf", "b.gguf"] {
+      _ = dir.write(name, Array(try Data(contentsOf: URL(fileURLWithPath: CLI.root + "/TestData/tiny-llama.Q8_0.gguf"))))
+    }
+    let each = try CLI.run(["validate", dir.path])
+    #expect(each.status == 0, "\(each.stderr)")
+    #expect(each.stdout.split(separator: "\n").map(String.init) == [
+      dir.path + "/a.gguf: valid (gguf, 20 tensors)", dir.path + "/b.gguf: valid (gguf, 20 tensors)",
+    ])
+  }
+
   /// 7. A pattern without wildcards matches anywhere in the name.
   @Test func filterWithoutWildcardMatchesSubstrings() throws {
     let r = try CLI.run(["tensors", "TestData/tiny-llama.Q8_0.gguf", "--filter", "token_embd", "--json"])

@@ -345,8 +345,28 @@ public enum CheckpointLoader {
     if safetensors.isEmpty && ggufs.isEmpty {
       throw ambiguous(path, "holds no .safetensors, .safetensors.index.json or .gguf file")
     }
-    let all = (safetensors + ggufs).joined(separator: ", ")
-    throw ambiguous(path, "holds several checkpoints and no index (\(all)): name one")
+    let all = safetensors + ggufs
+    let shown = all.prefix(4).joined(separator: ", ") + (all.count > 4 ? " and \(all.count - 4) more" : "")
+    throw ambiguous(path, "holds \(all.count) checkpoints and no index (\(shown)): name one")
+  }
+
+  /// The checkpoints of a directory that holds several unrelated ones (the 19 vocab GGUFs of
+  /// llama.cpp's models/, say), each a path to read on its own; nil when the directory is one
+  /// checkpoint (an index, a split set, a single file) or not a directory.
+  public static func separateCheckpoints(in path: String) -> [String]? {
+    guard FileSystem.kind(of: path) == .directory, let names = try? FileSystem.list(path) else { return nil }
+    if names.contains(where: { $0.hasSuffix(".safetensors.index.json") }) { return nil }
+    let files = names.filter {
+      $0.hasSuffix(".safetensors") || $0.hasSuffix(".safetensors.zst") || $0.hasSuffix(".gguf") || $0.hasSuffix(".gguf.zst")
+    }
+    guard files.count > 1 else { return nil }
+    // A split set is one checkpoint; any other mix is several.
+    if let first = files.first, let split = splitName(first),
+      files.allSatisfy({ splitName($0).map { $0.prefix == split.prefix && $0.count == split.count } ?? false })
+    {
+      return nil
+    }
+    return files.map { FileSystem.join(path, $0) }
   }
 
   /// A split GGUF part's name, compressed or not.
