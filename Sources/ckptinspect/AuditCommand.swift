@@ -30,10 +30,11 @@ struct AuditCommand: ParsableCommand {
   var exact = false
 
   func validate() throws {
+    if let expect, expect.hasPrefix("-") { throw ValidationError("--expect must be positive; got '\(expect)'.") }
     if let expect, ParameterExpectation(expect) == nil {
       throw ValidationError("--expect takes a size label such as 7B or 1.5B, or a whole number; got '\(expect)'.")
     }
-    if let tolerance, tolerance < 0 { throw ValidationError("--tolerance must not be negative.") }
+    if let tolerance, tolerance < 0 { throw ValidationError("--tolerance must be positive (a percentage); got \(tolerance).") }
   }
 
   func run() throws {

@@ -37,7 +37,28 @@ struct CKPTInspect: ParsableCommand {
       printError("error: unknown command '\(first)': did you mean '\(meant)'? (see ckptinspect --help)")
       Glibc.exit(64)
     }
-    main(nil)
+    main(joiningNegativeValues(Array(arguments)))
+  }
+
+  /// `--context -5` becomes `--context=-5`: ArgumentParser would take `-5` for an option and
+  /// say the value is missing, where the user should hear that it must be positive.
+  static func joiningNegativeValues(_ arguments: [String]) -> [String] {
+    var out: [String] = []
+    var k = 0
+    while k < arguments.count {
+      let argument = arguments[k]
+      if argument.hasPrefix("--"), !argument.contains("="), k + 1 < arguments.count {
+        let next = arguments[k + 1]
+        if next.count > 1, next.hasPrefix("-"), let second = next.dropFirst().first, second.isNumber || second == "." {
+          out.append(argument + "=" + next)
+          k += 2
+          continue
+        }
+      }
+      out.append(argument)
+      k += 1
+    }
+    return out
   }
 
   /// The subcommand `word` is a misspelling of, when it is no input: not an existing path, not a

@@ -18,7 +18,7 @@ struct MemoryCommand: ParsableCommand {
   @Option(help: "KV cache element type: f16, q8_0 or q4_0.")
   var cacheType = "f16"
 
-  @Option(help: "GPU memory to check against: a size (24GiB) or names (rtx4090,a100-80g,h100).")
+  @Option(help: "GPU memory to check against: sizes (24GiB = 24 x 2^30 bytes, 80GB = 80 x 10^9) or names (rtx4090, a100-80g, h100; any case), comma-separated.")
   var gpu: String?
 
   @Option(help: "LoRA rank for the fine-tuning estimate.")
@@ -33,9 +33,8 @@ struct MemoryCommand: ParsableCommand {
     if !MemoryEstimate.cacheTypes.contains(where: { $0.name == cacheType }) {
       throw ValidationError("--cache-type must be f16, q8_0 or q4_0.")
     }
-    if let gpu, MemoryEstimate.GPU.parse(gpu) == nil {
-      throw ValidationError(
-        "--gpu takes a size such as 24GiB or names from: \(MemoryEstimate.GPU.known.keys.sorted().joined(separator: ", ")).")
+    if let gpu, let problem = MemoryEstimate.GPU.problem(in: gpu) {
+      throw ValidationError(problem.hasSuffix("?") || problem.hasSuffix(")") ? problem : problem + ".")
     }
     if loraRank <= 0 { throw ValidationError("--lora-rank must be positive.") }
   }

@@ -106,6 +106,14 @@ import Testing
     #expect(MemoryEstimate.GPU.parse("24GiB") == [MemoryEstimate.GPU(name: "24gib", bytes: 24 << 30)])
     #expect(MemoryEstimate.GPU.parse("h100,a100-40g")?.map(\.bytes) == [80 << 30, 40 << 30])
     #expect(MemoryEstimate.GPU.parse("big") == nil)
+    // GB is SI, GiB binary, as everywhere in the tool; a bare number has no unit to mean.
+    #expect(MemoryEstimate.GPU.parse("24GB")?.map(\.bytes) == [24_000_000_000])
+    #expect(MemoryEstimate.GPU.parse("3090") == nil)
+    #expect(MemoryEstimate.GPU.problem(in: "3090")?.contains("rtx3090") == true)
+    #expect(MemoryEstimate.GPU.problem(in: "A100")?.contains("a100-40g or a100-80g") == true)
+    #expect(MemoryEstimate.GPU.parse("h100, A100-80G")?.map(\.bytes) == [80 << 30, 80 << 30])
+    #expect(MemoryEstimate.GPU.parse("RTX 4090")?.map(\.bytes) == [24 << 30])
+    #expect(MemoryEstimate.GPU.problem(in: "-3GiB")?.contains("must be positive") == true)
     #expect(MemoryEstimate.GPU.parse("1e308") == nil)
     #expect(MemoryEstimate.GPU.parse("99999999999999999999999GiB") == nil)
   }

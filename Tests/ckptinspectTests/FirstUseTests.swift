@@ -56,6 +56,34 @@ import Testing
     ])
   }
 
+  /// 2. --gpu: units mean what they say, a bare number is refused, names match any case.
+  @Test func gpuSizesAndNames() throws {
+    let bare = try CLI.run(["memory", "TestData/tiny-llama.Q8_0.gguf", "--gpu", "3090"])
+    #expect(bare.status == 64)
+    #expect(bare.stderr.contains("a size needs a unit: 3090GB or 3090GiB (or the GPU rtx3090)"))
+    let a100 = try CLI.run(["memory", "TestData/tiny-llama.Q8_0.gguf", "--gpu", "A100"])
+    #expect(a100.stderr.contains("did you mean a100-40g or a100-80g?"))
+    let list = try CLI.run(["memory", "TestData/tiny-llama.Q8_0.gguf", "--gpu", "h100, a100-80g", "--json"])
+    #expect(list.status == 0, "\(list.stderr)")
+    let si = try CLI.run(["memory", "TestData/tiny-llama.Q8_0.gguf", "--gpu", "24GB", "--json"])
+    #expect(si.status == 0)
+    #expect(si.stdout.contains("24000000000"))
+  }
+
+  /// 3. Negative numbers are refused as negative, not as missing values.
+  @Test(arguments: [
+    (["memory", "--context", "-5"], "--context must be positive"),
+    (["memory", "--gpu", "-3GiB"], "--gpu must be positive"),
+    (["audit", "--expect", "-7B"], "--expect must be positive"),
+    (["audit", "--tolerance", "-5"], "--tolerance must be positive"),
+  ])
+  func negativeNumbers(arguments: [String], says: String) throws {
+    let r = try CLI.run([arguments[0], "TestData/tiny-llama.Q8_0.gguf"] + arguments.dropFirst())
+    #expect(r.status == 64)
+    #expect(r.stderr.contains(says), "\(r.stderr)")
+    #expect(!r.stderr.contains("Missing value"))
+  }
+
   /// 7. A pattern without wildcards matches anywhere in the name.
   @Test func filterWithoutWildcardMatchesSubstrings() throws {
     let r = try CLI.run(["tensors", "TestData/tiny-llama.Q8_0.gguf", "--filter", "token_embd", "--json"])

@@ -32,21 +32,66 @@ public struct MemoryEstimate: Sendable {
       "h100": 80, "h200": 141, "mi300x": 192, "l40s": 48,
     ]
 
-    /// Parses `24GiB`, `80GB` (taken as GiB), `16` (GiB), or a comma-separated list of names.
+    /// Parses a comma-separated list of sizes (`24GiB`, `80GB`: GiB is 2^30 bytes, GB 10^9, as
+    /// everywhere else in the tool; TB and TiB too) and GPU names (case-insensitive, spaces
+    /// ignored: `RTX 4090`). Nil when any part is not one; `problem(in:)` says why.
     public static func parse(_ text: String) -> [GPU]? {
+      if case .success(let gpus) = parseOrExplain(text) { return gpus }
+      return nil
+    }
+
+    /// What is wrong with a `--gpu` value, in one sentence with what to write instead.
+    public static func problem(in text: String) -> String? {
+      if case .failure(let why) = parseOrExplain(text) { return why.message }
+      return nil
+    }
+
+    public struct ParseError: Error, Sendable {
+      public var message: String
+    }
+
+    static let units: [String: Double] = [
+      "gb": 1e9, "gib": Double(1 << 30), "tb": 1e12, "tib": Double(1 << 40), "mb": 1e6, "mib": Double(1 << 20),
+    ]
+
+    public static func parseOrExplain(_ text: String) -> Result<[GPU], ParseError> {
       var result: [GPU] = []
-      for part in text.lowercased().split(separator: ",").map(String.init) {
+      for raw in text.split(separator: ",") {
+        let part = raw.lowercased().filter { !$0.isWhitespace }
+        if part.isEmpty { continue }
         if let size = known[part] {
           result.append(GPU(name: part, bytes: size << 30))
           continue
         }
+        if part.hasPrefix("-") { return .failure(ParseError(message: "--gpu must be positive ('\(raw)')")) }
         let digits = part.prefix { $0.isNumber || $0 == "." }
-        let unit = part.dropFirst(digits.count)
-        // Up to a million GiB: past that the product with 2^30 would not fit in 64 bits.
-        guard let value = Double(digits), value > 0, value <= 1_000_000, ["", "g", "gb", "gib"].contains(unit) else { return nil }
-        result.append(GPU(name: part, bytes: UInt64(value * Double(1 << 30))))
+        if digits.isEmpty {
+          let names = known.keys.sorted()
+          let starting = names.filter { $0.hasPrefix(part) || $0.replacingOccurrences("-", "").hasPrefix(part) }
+          let near = starting.isEmpty ? names.filter { $0.contains(part) } : starting
+          let hint = near.isEmpty ? "known names: \(names.joined(separator: ", "))" : "did you mean \(near.joined(separator: " or "))?"
+          return .failure(ParseError(message: "--gpu: unknown GPU '\(String(raw).trimmingWhitespace())': \(hint)"))
+        }
+        let unit = String(part.dropFirst(digits.count))
+        guard let value = Double(digits), value > 0 else {
+          return .failure(ParseError(message: "--gpu must be positive ('\(raw)')"))
+        }
+        guard !unit.isEmpty else {
+          let model = known.keys.filter { $0.hasSuffix(part) }.sorted()
+          let hint = model.isEmpty ? "" : " (or the GPU \(model.joined(separator: " or ")))"
+          return .failure(ParseError(message: "--gpu \(String(raw).trimmingWhitespace()): a size needs a unit: \(digits)GB or \(digits)GiB\(hint)"))
+        }
+        guard let scale = units[unit] else {
+          return .failure(ParseError(message: "--gpu \(String(raw).trimmingWhitespace()): unknown unit '\(unit)': write GB (10^9 bytes) or GiB (2^30)"))
+        }
+        // Up to a million GiB: past that the product would not fit in 64 bits.
+        let bytes = value * scale
+        guard bytes <= Double(1 << 30) * 1_000_000 else {
+          return .failure(ParseError(message: "--gpu \(String(raw).trimmingWhitespace()): more than a million GiB"))
+        }
+        result.append(GPU(name: part, bytes: UInt64(bytes)))
       }
-      return result.isEmpty ? nil : result
+      return result.isEmpty ? .failure(ParseError(message: "--gpu: no size or GPU name given")) : .success(result)
     }
   }
 
