@@ -84,6 +84,33 @@ import Testing
     #expect(!r.stderr.contains("Missing value"))
   }
 
+  /// 9. A partial download (cut inside its tensor data) is reported from its whole header with
+  /// a warning; validate stays invalid. A .zst's offsets say they count decompressed bytes.
+  @Test func partialDownloadIsReportedWithAWarning() throws {
+    let whole = try Data(contentsOf: URL(fileURLWithPath: CLI.root + "/TestData/tiny-llama.Q8_0.gguf"))
+    let dir = TempDir()
+    let path = dir.write("tiny-llama.Q8_0.gguf", Array(whole.prefix(100_000)))
+    for command in ["summary", "tensors", "metadata", "audit", "memory"] {
+      let r = try CLI.run([command, path])
+      #expect(r.status == 0, "\(command): \(r.stderr)")
+      #expect(r.stderr.contains("the file ends at byte 100000 but its tensor data runs to byte 127712: 27712 bytes of tensor data are missing, 6 tensors"))
+    }
+    let json = try CLI.run([path, "--json"])
+    #expect(((CLI.json(json.stdout) as? [String: Any])?["totals"] as? [String: Any])?["parameters"] as? Int == 106_816)
+    let v = try CLI.run(["validate", path])
+    #expect(v.status == 1)
+    #expect(v.stdout.contains("invalid, 6 problems"))
+    let zst = dir.path + "/cut.gguf.zst"
+    let zstd = Process()
+    zstd.executableURL = URL(fileURLWithPath: "/usr/bin/zstd")
+    zstd.arguments = ["-q", "-o", zst, dir.write("cut.gguf", Array(whole.prefix(5000)))]
+    try zstd.run()
+    zstd.waitUntilExit()
+    let z = try CLI.run([zst])
+    #expect(z.status == 65)
+    #expect(z.stderr.contains("byte 4998 of the decompressed stream"))
+  }
+
   /// 7. A pattern without wildcards matches anywhere in the name.
   @Test func filterWithoutWildcardMatchesSubstrings() throws {
     let r = try CLI.run(["tensors", "TestData/tiny-llama.Q8_0.gguf", "--filter", "token_embd", "--json"])

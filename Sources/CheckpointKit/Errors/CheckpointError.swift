@@ -15,6 +15,8 @@ public struct CheckpointError: Error, Equatable, Sendable, CustomStringConvertib
   /// The field being read, e.g. `header length` or `tensor 'blk.0.attn_q.weight' type`.
   public var field: String
   public var fault: Fault
+  /// The offset counts bytes of a zstd file's decompressed stream, not of the file on disk.
+  public var inDecompressedStream = false
 
   public init(file: String = "", offset: UInt64?, field: String, fault: Fault) {
     self.file = file
@@ -26,7 +28,7 @@ public struct CheckpointError: Error, Equatable, Sendable, CustomStringConvertib
   public var description: String {
     var parts: [String] = []
     if !file.isEmpty { parts.append(file) }
-    if let offset { parts.append("byte \(offset)") }
+    if let offset { parts.append(inDecompressedStream ? "byte \(offset) of the decompressed stream" : "byte \(offset)") }
     if !field.isEmpty { parts.append(field) }
     parts.append(fault.description)
     return parts.joined(separator: ": ")

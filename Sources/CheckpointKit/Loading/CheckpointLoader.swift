@@ -167,6 +167,7 @@ public enum CheckpointLoader {
     let parsed = try parse(bytes, path: path, options: options, isPrefix: false, problems: &problems)
     var result = catalog(of: parsed, path: path, fileSize: UInt64(bytes.count), fileIndex: fileIndex)
     result.problems = problems.list.map { $0.inFile(path) }
+    if let warning = problems.shortDataWarning(FileSystem.baseName(path)) { result.warnings.append(warning) }
     return result
   }
 
@@ -233,6 +234,7 @@ public enum CheckpointLoader {
     }
     var result = catalog(of: parsed, path: path, fileSize: size, fileIndex: fileIndex)
     result.problems = problems.list.map { $0.inFile(path) }
+    if let warning = problems.shortDataWarning(FileSystem.baseName(path)) { result.warnings.append(warning) }
     return result
   }
 
@@ -249,7 +251,16 @@ public enum CheckpointLoader {
   ) throws(CheckpointError) -> Catalog {
     let stream = try ZstdStream(compressed, path: path)
     try stream.fill(upTo: 1 << 16)
-    var (parsed, problems) = try parsePrefix(stream, path: path, options: options)
+    var parsed: ParsedFile
+    var problems: Problems
+    do throws(CheckpointError) {
+      (parsed, problems) = try parsePrefix(stream, path: path, options: options)
+    } catch {
+      // A reader's offsets count decompressed bytes; the decoder's own faults count compressed ones.
+      var located = error
+      if case .zstd = error.fault {} else { located.inDecompressedStream = true }
+      throw located
+    }
 
     // The decompressed size: exact when the stream ended within what was read or with --full;
     // else the first frame's declared size when it reaches past the tensor data.

@@ -48,12 +48,14 @@ public enum GGUFReader {
     problems: inout Problems
   ) throws(CheckpointError) {
     for tensor in ends where tensor.end > fileSize {
-      try problems.report(
+      problems.reportShortData(
         CheckpointError(
           offset: tensor.infoOffset, field: "tensor '\(tensor.name)' offset",
-          fault: .gguf(.dataPastEnd(tensor: tensor.name, end: tensor.end, fileSize: fileSize))))
+          fault: .gguf(.dataPastEnd(tensor: tensor.name, end: tensor.end, fileSize: fileSize))),
+        fileSize: fileSize, end: tensor.end)
     }
-    guard !ends.isEmpty else { return }
+    // A file cut short has no trailing bytes to speak of.
+    guard !ends.isEmpty, !ends.contains(where: { $0.end > fileSize }) else { return }
     let lastEnd = ends.map(\.end).filter { $0 <= fileSize }.max() ?? file.dataStart
     let padded = (lastEnd - file.dataStart + file.alignment - 1) / file.alignment * file.alignment + file.dataStart
     if fileSize > padded {

@@ -320,10 +320,13 @@ public enum SafetensorsReader {
 
   /// The tensors' data must end exactly where the file does.
   public static func checkCoverage(dataStart: UInt64, dataEnd: UInt64, fileSize: UInt64, problems: inout Problems) throws(CheckpointError) {
-    if dataEnd != fileSize {
-      try problems.report(
-        CheckpointError(
-          offset: dataStart, field: "data section", fault: .safetensors(.dataSizeMismatch(expected: dataEnd, actual: fileSize))))
+    let error = CheckpointError(
+      offset: dataStart, field: "data section", fault: .safetensors(.dataSizeMismatch(expected: dataEnd, actual: fileSize)))
+    if dataEnd > fileSize {
+      // The file ends inside its tensor data: a partial download, whose header is whole.
+      problems.reportShortData(error, fileSize: fileSize, end: dataEnd, perTensor: false)
+    } else if dataEnd < fileSize {
+      try problems.report(error)
     }
   }
 }
