@@ -190,7 +190,7 @@ import Testing
         #expect(result.isValid, "\(entry.path).zst: \(result.problems)")
         #expect(result.catalog?.warnings.isEmpty == false, "\(entry.path).zst has no warning")
       } else {
-        let kind = entry.kind.hasPrefix("partial:") ? String(entry.kind.dropFirst("partial:".count)) : entry.kind
+        let kind = entry.kind.contains(":") ? String(entry.kind.drop { $0 != ":" }.dropFirst()) : entry.kind
         #expect(result.problems.first?.fault.kind == kind, "\(entry.path).zst: \(result.problems)")
       }
     }

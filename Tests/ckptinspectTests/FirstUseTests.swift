@@ -111,6 +111,26 @@ import Testing
     #expect(z.stderr.contains("byte 4998 of the decompressed stream"))
   }
 
+  /// 18-20. Data laid out where ggml would not load it, and types of unknown size, make a file
+  /// invalid for validate; the other commands read it with a warning naming a likely type.
+  @Test func layoutAndUnknownTypesAreInvalid() throws {
+    for (file, kind) in [
+      ("aliased-offsets.gguf", "gguf.unexpected_offset"), ("fork-type-id.gguf", "gguf.unexpected_offset"),
+      ("unknown-type-id.gguf", "gguf.unknown_type"), ("unknown-dtype.safetensors", "safetensors.unknown_dtype"),
+    ] {
+      let path = "TestData/malformed/" + file
+      let v = try CLI.run(["validate", path, "--json"])
+      #expect(v.status == 1, "\(file)")
+      let problems = (CLI.json(v.stdout) as? [String: Any])?["problems"] as? [[String: Any]]
+      #expect(problems?.first?["kind"] as? String == kind, "\(file)")
+      let s = try CLI.run([path])
+      #expect(s.status == 0, "\(file): \(s.stderr)")
+      #expect(s.stderr.hasPrefix("warning: "))
+    }
+    let fork = try CLI.run(["TestData/malformed/fork-type-id.gguf"])
+    #expect(fork.stderr.contains("tensor 'a' spans 64 bytes, the size of IQ1_S or IQ1_M or TQ1_0 or Q1_0, not of its declared Q2_0"))
+  }
+
   /// 7. A pattern without wildcards matches anywhere in the name.
   @Test func filterWithoutWildcardMatchesSubstrings() throws {
     let r = try CLI.run(["tensors", "TestData/tiny-llama.Q8_0.gguf", "--filter", "token_embd", "--json"])

@@ -36,6 +36,7 @@ extension SafetensorsFault {
     case .misalignedBits: return "misaligned_bits"
     case .sizeMismatch: return "size_mismatch"
     case .dataSizeMismatch: return "data_size_mismatch"
+    case .unknownDtype: return "unknown_dtype"
     }
   }
 }
@@ -58,6 +59,8 @@ extension GGUFFault {
     case .partialBlock: return "partial_block"
     case .misalignedOffset: return "misaligned_offset"
     case .dataPastEnd: return "data_past_end"
+    case .unexpectedOffset: return "unexpected_offset"
+    case .unknownType: return "unknown_type"
     }
   }
 }

@@ -16,6 +16,24 @@ public struct Problems: Sendable {
     list.append(error)
   }
 
+  /// Faults that make a file invalid for `validate` but leave everything readable (data laid
+  /// out where ggml would not load it, a type of unknown size): warnings for other commands.
+  public private(set) var notes: [CheckpointError] = []
+
+  mutating func note(_ error: CheckpointError) {
+    if collect { list.append(error) } else { notes.append(error) }
+  }
+
+  /// A fault that only `validate` reports (the other commands already warn about it).
+  mutating func reportWhenValidating(_ error: CheckpointError) {
+    if collect { list.append(error) }
+  }
+
+  /// The notes as warning lines for `name`.
+  func noteWarnings(_ name: String) -> [String] {
+    notes.map { "\(name): \($0.field.isEmpty ? "" : $0.field + ": ")\($0.fault.description)" }
+  }
+
   /// Tensor data that runs past the end of the file, noted instead of thrown when not
   /// validating: a partial download still has its whole header to report.
   public private(set) var shortData: (fileSize: UInt64, dataEnd: UInt64, tensors: Int)?

@@ -167,6 +167,7 @@ public enum CheckpointLoader {
     let parsed = try parse(bytes, path: path, options: options, isPrefix: false, problems: &problems)
     var result = catalog(of: parsed, path: path, fileSize: UInt64(bytes.count), fileIndex: fileIndex)
     result.problems = problems.list.map { $0.inFile(path) }
+    result.warnings += problems.noteWarnings(FileSystem.baseName(path))
     if let warning = problems.shortDataWarning(FileSystem.baseName(path)) { result.warnings.append(warning) }
     return result
   }
@@ -234,6 +235,7 @@ public enum CheckpointLoader {
     }
     var result = catalog(of: parsed, path: path, fileSize: size, fileIndex: fileIndex)
     result.problems = problems.list.map { $0.inFile(path) }
+    result.warnings += problems.noteWarnings(FileSystem.baseName(path))
     if let warning = problems.shortDataWarning(FileSystem.baseName(path)) { result.warnings.append(warning) }
     return result
   }

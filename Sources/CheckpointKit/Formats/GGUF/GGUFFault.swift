@@ -28,6 +28,12 @@ public enum GGUFFault: Equatable, Sendable, CustomStringConvertible {
   case misalignedOffset(tensor: String, offset: UInt64, alignment: UInt64)
   /// A tensor's data extends past the end of the file.
   case dataPastEnd(tensor: String, end: UInt64, fileSize: UInt64)
+  /// A tensor's data does not start where the previous one's padded data ends: overlapping,
+  /// aliased or scattered data, which ggml's loader refuses. `hint` names a type whose size
+  /// would fit the previous tensor's span; `others` counts later tensors also out of place.
+  case unexpectedOffset(tensor: String, offset: UInt64, expected: UInt64, others: Int, hint: String?)
+  /// A tensor's type id is not one ggml knows: its size cannot be checked.
+  case unknownType(tensor: String, id: UInt32)
 
   public var description: String {
     switch self {
@@ -51,6 +57,14 @@ public enum GGUFFault: Equatable, Sendable, CustomStringConvertible {
       return "data offset \(offset) is not a multiple of the alignment \(alignment)"
     case .dataPastEnd(_, let end, let fileSize):
       return "data ends at byte \(end), past the end of the file (\(fileSize) bytes)"
+    case .unexpectedOffset(_, let offset, let expected, let others, let hint):
+      let overlap = offset < expected ? "overlaps the previous tensor's data" : "leaves a gap after the previous tensor's data"
+      var text = "data offset \(offset) \(overlap): ggml lays tensors out in order, so it must be \(expected)"
+      if others > 0 { text += " (and \(others) later tensor\(others == 1 ? "" : "s") out of place)" }
+      if let hint { text += "; \(hint)" }
+      return text
+    case .unknownType(_, let id):
+      return "unknown ggml type \(id): its size cannot be checked"
     }
   }
 }

@@ -71,6 +71,53 @@ public enum GGUFReader {
     try checkExtent(of: ends, file: &file, fileSize: fileSize, problems: &problems)
   }
 
+  /// ggml lays tensor data out in the order of the tensor infos, each tensor starting where the
+  /// previous one's data, padded to the alignment, ends; its loader (gguf.cpp) refuses any other
+  /// offset. Overlapping, aliased or scattered data is reported once, at the first tensor out of
+  /// place. When the previous tensor's span fits another type's size and not its own, that type
+  /// is named: forks reuse type ids (a released STQ1_0 file uses id 42, upstream's Q2_0).
+  static func checkLayout(_ tensors: [GGUFTensor], alignment: UInt64, problems: inout Problems) {
+    func padded(_ n: UInt64) -> UInt64? {
+      let (sum, overflow) = n.addingReportingOverflow(alignment - 1)
+      return overflow ? nil : sum / alignment * alignment
+    }
+    var expected: UInt64 = 0
+    var first: (index: Int, expected: UInt64)?
+    var others = 0
+    for (k, tensor) in tensors.enumerated() {
+      // A tensor of unknown size or at a misaligned offset ends what can be checked (each is
+      // reported on its own).
+      guard let bytes = tensor.bytes, let size = padded(bytes), tensor.offset % alignment == 0 else { break }
+      if tensor.offset != expected {
+        if first == nil { first = (k, expected) } else { others += 1 }
+      }
+      let (next, overflow) = expected.addingReportingOverflow(size)
+      if overflow { break }
+      expected = next
+    }
+    guard let (index, want) = first else { return }
+    let tensor = tensors[index]
+    var hint: String?
+    if index > 0 {
+      let previous = tensors[index - 1]
+      if tensor.offset > previous.offset, let declared = previous.type {
+        let span = tensor.offset - previous.offset
+        let fits = GGMLType.table.compactMap { $0 }.filter { type in
+          type.id != declared.id && previous.dims.first.map { $0 % type.blockElements == 0 } == true
+            && padded(previous.elements / type.blockElements &* type.blockBytes) == span
+        }
+        if !fits.isEmpty {
+          hint = "tensor '\(previous.name)' spans \(span) bytes, the size of \(fits.map(\.name).joined(separator: " or ")), not of its declared \(declared.name) "
+            + "(type id \(declared.id) may mean another type in the tool that wrote it)"
+        }
+      }
+    }
+    problems.note(
+      CheckpointError(
+        offset: tensor.infoOffset, field: "tensor '\(tensor.name)' offset",
+        fault: .gguf(.unexpectedOffset(tensor: tensor.name, offset: tensor.offset, expected: want, others: others, hint: hint))))
+  }
+
   struct Parser {
     var reader: ByteReader
     let arrayItems: Int
@@ -152,6 +199,9 @@ public enum GGUFReader {
           // A known type without a size was refused (and reported) in tensorInfo.
           if tensor.type == nil {
             warnings.append("tensor '\(tensor.name)' has unknown ggml type \(tensor.typeID): its size is unknown")
+            // What cannot be sized cannot be checked: invalid for validate.
+            problems.reportWhenValidating(
+              fail(.unknownType(tensor: tensor.name, id: tensor.typeID), at: Int(tensor.infoOffset), "tensor '\(tensor.name)' type"))
           }
           continue
         }
@@ -160,6 +210,7 @@ public enum GGUFReader {
         tensorEnds.append((tensor.name, tensor.infoOffset, (o1 || o2) ? UInt64.max : absoluteEnd))
         dataEnd = max(dataEnd, (o1 || o2) ? UInt64.max : absoluteEnd)
       }
+      GGUFReader.checkLayout(tensors, alignment: alignment, problems: &problems)
       var file = GGUFFile(
         version: version, bigEndian: reader.bigEndian, metadata: metadata, tensors: tensors,
         alignment: alignment, headerBytes: headerBytes, dataStart: dataStart, warnings: warnings)

@@ -34,6 +34,8 @@ public enum SafetensorsFault: Equatable, Sendable, CustomStringConvertible {
   case sizeMismatch(tensor: String, expected: UInt64, span: UInt64)
   /// The tensors' data does not cover the file exactly.
   case dataSizeMismatch(expected: UInt64, actual: UInt64)
+  /// A dtype the format does not define: the tensor's size cannot be checked.
+  case unknownDtype(tensor: String, dtype: String)
 
   public var description: String {
     switch self {
@@ -57,6 +59,7 @@ public enum SafetensorsFault: Equatable, Sendable, CustomStringConvertible {
     case .misalignedBits(_, let bits): return "\(bits) bits do not fill whole bytes"
     case .sizeMismatch(_, let expected, let span):
       return "shape and dtype need \(expected) bytes but data_offsets span \(span)"
+    case .unknownDtype(_, let dtype): return "unknown dtype '\(dtype)': its size cannot be checked"
     case .dataSizeMismatch(let expected, let actual):
       return "tensor data ends at byte \(expected) but the file has \(actual) bytes"
     }

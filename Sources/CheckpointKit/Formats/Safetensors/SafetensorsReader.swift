@@ -304,7 +304,11 @@ public enum SafetensorsReader {
         try problems.report(fault(.notContiguous(tensor: name, begin: span.begin, expected: expected)))
       }
       expected = max(expected, span.end)
-      guard let bits = header.tensors[k].bitsPerElement.map(UInt64.init) else { continue }
+      guard let bits = header.tensors[k].bitsPerElement.map(UInt64.init) else {
+        // Listed with a warning by the other commands; what cannot be sized cannot be valid.
+        problems.reportWhenValidating(fault(.unknownDtype(tensor: name, dtype: String(header.tensors[k].dtype))))
+        continue
+      }
       let (totalBits, overflow) = header.tensors[k].elements.multipliedReportingOverflow(by: bits)
       if overflow {
         try problems.report(fault(.elementCountOverflow(tensor: name)))
