@@ -131,6 +131,20 @@ import Testing
     #expect(fork.stderr.contains("tensor 'a' spans 64 bytes, the size of IQ1_S or IQ1_M or TQ1_0 or Q1_0, not of its declared Q2_0"))
   }
 
+  /// 14. JSON that agrees with itself: tensors' parameters add up to the total (buffers hold
+  /// none), an error's absent field is null, a tied head has no shape to compare.
+  @Test func jsonAddsUp() throws {
+    let r = try CLI.run(["TestData/tiny-gpt2.safetensors", "--json", "--tensors"])
+    let doc = CLI.json(r.stdout) as? [String: Any]
+    let tensors = doc?["tensors"] as? [[String: Any]] ?? []
+    #expect(tensors.reduce(0) { $0 + ($1["parameters"] as? Int ?? 0) } == 34_688)
+    #expect((doc?["totals"] as? [String: Any])?["parameters"] as? Int == 34_688)
+    #expect(tensors.first { $0["name"] as? String == "h.0.attn.bias" }?["parameters"] as? Int == 0)
+    #expect((doc?["head"] as? [String: Any])?["head_matches_embedding_shape"] is NSNull)
+    let missing = try CLI.run(["nope.gguf", "--json"])
+    #expect(((CLI.json(missing.stdout) as? [String: Any])?["error"] as? [String: Any])?["field"] is NSNull)
+  }
+
   /// 7. A pattern without wildcards matches anywhere in the name.
   @Test func filterWithoutWildcardMatchesSubstrings() throws {
     let r = try CLI.run(["tensors", "TestData/tiny-llama.Q8_0.gguf", "--filter", "token_embd", "--json"])

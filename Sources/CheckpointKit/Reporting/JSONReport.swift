@@ -53,7 +53,9 @@ public enum JSONReport {
       if let stored = t.storedShape { members.append(("gguf_dims", .array(stored.map(JSONValue.unsigned)))) }
       members += [
         ("elements", .unsigned(t.elements)),
-        ("parameters", .unsigned(t.parameters)),
+        // A buffer or quantization bookkeeping holds no parameters: the tensors' figures add up
+        // to totals.parameters.
+        ("parameters", .unsigned(t.role == .parameter ? t.parameters : 0)),
         ("bytes", t.bytes.map(JSONValue.unsigned) ?? .null),
         ("bits_per_element", t.bitsPerElement.map { .double(rounded($0)) } ?? .null),
         ("offset", .unsigned(t.offset)),
@@ -100,7 +102,7 @@ public enum JSONReport {
     .object([
       ("file", .string(error.file)),
       ("offset", error.offset.map(JSONValue.unsigned) ?? .null),
-      ("field", .string(error.field)),
+      ("field", error.field.isEmpty ? .null : .string(error.field)),
       ("kind", .string(error.fault.kind)),
       ("message", .string(error.description)),
     ])
@@ -155,7 +157,8 @@ public enum JSONReport {
       ("state", .string(head.state.rawValue)),
       ("embedding", .optional(head.embedding)),
       ("head", .optional(head.head)),
-      ("head_matches_embedding_shape", .bool(head.headMatchesEmbeddingShape)),
+      // Only a stored head has a shape to compare: null when tied or absent.
+      ("head_matches_embedding_shape", head.head == nil ? .null : .bool(head.headMatchesEmbeddingShape)),
     ])
   }
 
