@@ -83,6 +83,11 @@ public struct NameClassifier: Sendable {
     guard let last = segments.last else { return .parameter }
     let previous = segments.count >= 2 ? segments[segments.count - 2] : ""
     if bufferNames.contains(last) || segments.first == "rope_freqs" { return .buffer }
+    // A DeepSeek-V3-style router's expert-selection bias is moved by load balancing, not by
+    // gradients: transformers registers it as a buffer. GGUF names it `blk.N.exp_probs_b.bias`.
+    if last == "e_score_correction_bias" || (last == "bias" && (previous == "exp_probs_b" || previous == "e_score_correction")) {
+      return .buffer
+    }
     // GPT-2 stores its causal mask as `h.N.attn.bias` (the projections are `attn.c_attn.bias`).
     if last == "bias" && previous == "attn" && segments.count >= 3 && segments[segments.count - 3].allSatisfy(\.isASCIIDigit) {
       return .buffer
