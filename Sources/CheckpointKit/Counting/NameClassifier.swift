@@ -226,7 +226,10 @@ public struct NameClassifier: Sendable {
     if first == "v" || any(visionSegments) { return .vision }
     if first == "a" || any(audioSegments) { return .audio }
     if any(sharedExpertSegments) || segments.contains(where: { $0.hasSuffix("_shexp") }) { return .sharedExperts }
-    if segments.contains("experts") || segments.contains(where: { $0.hasSuffix("_exps") }) { return .experts }
+    // MLX stacks a layer's routed experts in one SwitchGLU, `mlp.switch_mlp.{gate,up,down}_proj`.
+    if segments.contains("experts") || segments.contains("switch_mlp") || segments.contains(where: { $0.hasSuffix("_exps") }) {
+      return .experts
+    }
     if any(routerSegments) { return .router }
     if let gate = segments.firstIndex(of: "gate"), gate > 0, moeParents.contains(segments[gate - 1]) { return .router }
     if any(normSegments) || segments.contains(where: { $0.utf8.count >= 4 && $0.contains("norm") }) { return .norm }
