@@ -214,6 +214,14 @@ public enum Auditor {
           "counts every stored element (packed words with their scales, zero points or biases), not the weights they hold")
       }
     }
+    // DeepSeek-V3 stores its MTP layer as one more decoder layer, which transformers does not load.
+    if let e = expected.first(where: { $0.mtpParameters > 0 }) {
+      let mtp = row.comparedTo == "active parameters" ? e.mtpActiveParameters : e.mtpParameters
+      if a >= mtp, matches(a - mtp) {
+        reasons.append(
+          "leaves out the \(e.mtpLayers) multi-token-prediction layer\(e.mtpLayers == 1 ? "" : "s") stored beside the model (\(Units.grouped(mtp)) parameters), which transformers does not load")
+      }
+    }
     let separate = actual.separate.reduce(UInt64(0)) { $0.plus($1.parameters) }
     if separate > 0, a >= separate, matches(a - separate) {
       reasons.append("leaves out \(actual.separate.map(\.component).joined(separator: ", ")) parameters (\(Units.grouped(separate)))")

@@ -83,6 +83,9 @@ public struct NameClassifier: Sendable {
     guard let last = segments.last else { return .parameter }
     let previous = segments.count >= 2 ? segments[segments.count - 2] : ""
     if bufferNames.contains(last) || segments.first == "rope_freqs" { return .buffer }
+    // Phi-3 128k GGUFs carry their LongRoPE rescaling factors (config.json's `rope_scaling`) as
+    // tensors: fixed numbers, not weights.
+    if segments.first == "rope_factors_long" || segments.first == "rope_factors_short" { return .buffer }
     // A DeepSeek-V3-style router's expert-selection bias is moved by load balancing, not by
     // gradients: transformers registers it as a buffer. GGUF names it `blk.N.exp_probs_b.bias`.
     if last == "e_score_correction_bias" || (last == "bias" && (previous == "exp_probs_b" || previous == "e_score_correction")) {
