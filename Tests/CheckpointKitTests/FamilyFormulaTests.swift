@@ -300,4 +300,27 @@ import Testing
       ExpectedCount.from(gguf: Self.gguf("starcoder2", vocab: 49152, keys, tensors: ["token_embd.weight", "blk.0.attn_q.bias"])))
     #expect(e.total == 3_030_371_328)
   }
+
+  // MARK: Llama-style families with their own norms
+
+  /// StableLM 2 1.6B (vocab 100352, hidden 2048, FFN 5632, 24 layers, 32 heads, use_qkv_bias,
+  /// untied): LayerNorms carry a bias (2 x 2048 a layer and 2048 at the end) and q, k, v a bias
+  /// each (3 x 2048 a layer): 1,644,515,328, the published count of stabilityai/stablelm-2-1_6b
+  /// (the plain Llama formula said 1,644,267,520). OLMo-2 7B and 13B (vocab 100352; hidden 4096 /
+  /// 5120, FFN 11008 / 13824, 32 / 40 layers and heads, untied): q_norm and k_norm span all heads
+  /// (modeling_olmo2.py), not one: 7,298,617,344 and 13,716,198,400, the Hub's counts of
+  /// allenai/OLMo-2-1124-7B and -13B (one head's width said 7,298,363,392 for the 7B).
+  @Test func stableLMAndOLMo2Norms() throws {
+    let stablelm = #"{"model_type":"stablelm","vocab_size":100352,"hidden_size":2048,"intermediate_size":5632,"num_hidden_layers":24,"num_attention_heads":32,"num_key_value_heads":32,"use_qkv_bias":true,"qk_layernorm":false,"use_parallel_residual":false,"tie_word_embeddings":false}"#
+    #expect(try Self.config(stablelm)?.total == 1_644_515_328)
+    let olmo2 = #"{"model_type":"olmo2","vocab_size":100352,"hidden_size":4096,"intermediate_size":11008,"num_hidden_layers":32,"num_attention_heads":32,"num_key_value_heads":32,"tie_word_embeddings":false}"#
+    #expect(try Self.config(olmo2)?.total == 7_298_617_344)
+    let olmo2_13b = #"{"model_type":"olmo2","vocab_size":100352,"hidden_size":5120,"intermediate_size":13824,"num_hidden_layers":40,"num_attention_heads":40,"num_key_value_heads":40,"tie_word_embeddings":false}"#
+    #expect(try Self.config(olmo2_13b)?.total == 13_716_198_400)
+    let keys: [(String, Int)] = [
+      ("block_count", 32), ("embedding_length", 4096), ("feed_forward_length", 11008), ("attention.head_count", 32),
+      ("attention.head_count_kv", 32),
+    ]
+    #expect(ExpectedCount.from(gguf: Self.gguf("olmo2", vocab: 100352, keys, tensors: ["token_embd.weight", "output.weight"]))?.total == 7_298_617_344)
+  }
 }

@@ -23,8 +23,14 @@ public enum ArchitectureFormula {
     public var tied = false
     /// Per-head RMS norms on q and k (Qwen3, Gemma 3).
     public var qkNorm = false
-    /// Norms per layer: 2, or 4 with Gemma 2's pre/post feed-forward norms.
+    /// Norms on q and k over all heads at once: OLMo-2's q_norm (heads x head_dim) and k_norm
+    /// (kv heads x head_dim), StableLM's per-head q/k LayerNorms (the same count).
+    public var qkNormFull = false
+    /// Norms per layer: 2, 4 with Gemma 2's pre/post feed-forward norms, 1 with StableLM's
+    /// parallel residual.
     public var normsPerLayer = 2
+    /// LayerNorms with a bias beside the weight (StableLM), the final norm included.
+    public var normBias = false
     /// Routed experts (0 for a dense model), experts used per token, their FFN width.
     public var experts = 0
     public var expertsUsed = 0
@@ -119,7 +125,9 @@ public enum ArchitectureFormula {
     if d.qkvBias { attention = attention.plus(q).plus(kv.times(2)) }
     if d.outputBias { attention = attention.plus(h) }
     if d.qkNorm { attention = attention.plus(UInt64(count: d.headDim).times(2)) }
-    let norms = UInt64(count: d.normsPerLayer).times(h)
+    if d.qkNormFull { attention = attention.plus(q).plus(kv) }
+    let normWidth = d.normBias ? h.times(2) : h
+    let norms = UInt64(count: d.normsPerLayer).times(normWidth)
     var ffn: UInt64 = 0
     var routed: UInt64 = 0
     let experts = UInt64(count: d.experts)
@@ -132,7 +140,7 @@ public enum ArchitectureFormula {
     }
     let perLayer = attention.plus(norms).plus(ffn).plus(routed)
     let layers = UInt64(count: d.layers)
-    let total = embedding.times(d.tied ? 1 : 2).plus(layers.times(perLayer)).plus(h)
+    let total = embedding.times(d.tied ? 1 : 2).plus(layers.times(perLayer)).plus(normWidth)
     let routedAll = layers.times(routed)
     let active = d.experts > 0
       ? (total - min(routedAll, total)).plus((routedAll / experts).times(UInt64(count: d.expertsUsed))) : total

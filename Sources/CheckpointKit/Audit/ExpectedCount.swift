@@ -73,8 +73,17 @@ public struct ExpectedCount: Equatable, Sendable {
       assumptions.append("tie_word_embeddings not stated: \(tiedDefault) assumed (the \(type) default)")
     }
     shape.qkvBias = type == "qwen2" || type == "qwen2_moe" || config.bool("attention_bias") == true
-    shape.qkNorm = type == "qwen3" || type == "qwen3_moe" || type == "olmo2"
+    shape.qkNorm = type == "qwen3" || type == "qwen3_moe"
+    shape.qkNormFull = type == "olmo2"
     if type == "gemma2" { shape.normsPerLayer = 4 }
+    if type == "stablelm" {
+      // modeling_stablelm.py: LayerNorms with bias, q/k/v biases by use_qkv_bias, per-head q/k
+      // LayerNorms by qk_layernorm, no post-attention norm with the parallel residual.
+      shape.normBias = true
+      shape.qkvBias = config.bool("use_qkv_bias") == true
+      shape.qkNormFull = config.bool("qk_layernorm") == true
+      if config.bool("use_parallel_residual") == true { shape.normsPerLayer = 1 }
+    }
     if let experts = config.integer("num_local_experts", "num_experts", "n_routed_experts"), experts > 0 {
       shape.experts = experts
       shape.expertsUsed = config.integer("num_experts_per_tok") ?? 0
@@ -263,7 +272,8 @@ public struct ExpectedCount: Equatable, Sendable {
     var assumptions: [String] = []
     shape.tied = tiedHead(catalog, &assumptions)
     shape.qkvBias = arch == "qwen2" || arch == "qwen2moe"
-    shape.qkNorm = arch == "qwen3" || arch == "qwen3moe" || arch == "olmo2" || arch == "gemma3"
+    shape.qkNorm = arch == "qwen3" || arch == "qwen3moe" || arch == "gemma3"
+    shape.qkNormFull = arch == "olmo2"
     if arch == "gemma2" || arch == "gemma3" { shape.normsPerLayer = 4 }
     if let experts = int("expert_count"), experts > 0 {
       shape.experts = experts
