@@ -323,4 +323,13 @@ import Testing
     ]
     #expect(ExpectedCount.from(gguf: Self.gguf("olmo2", vocab: 100352, keys, tensors: ["token_embd.weight", "output.weight"]))?.total == 7_298_617_344)
   }
+
+  /// Llama's `attention_bias` puts a bias on q, k, v and o_proj, and `mlp_bias` on gate, up and
+  /// down (modeling_llama.py). In miniature (vocab 10, hidden 8, one layer, FFN 16, 2 heads of 4,
+  /// 1 KV head, untied): embedding and head 160; q 64 + 8, k and v 32 + 4 each, o 64 + 8; FFN
+  /// 384 + 16 + 16 + 8; norms 16 + 8: 824 (the q/k/v biases alone said 776; no biases is 760).
+  @Test func llamaAttentionAndMLPBiases() throws {
+    let config = #"{"model_type":"llama","vocab_size":10,"hidden_size":8,"num_hidden_layers":1,"intermediate_size":16,"num_attention_heads":2,"num_key_value_heads":1,"attention_bias":true,"mlp_bias":true,"tie_word_embeddings":false}"#
+    #expect(try Self.config(config)?.total == 824)
+  }
 }

@@ -18,8 +18,10 @@ public enum ArchitectureFormula {
     public var headDim: Int
     /// Biases on the q, k and v projections (Qwen2).
     public var qkvBias = false
-    /// A bias on the output projection too (Gemma 3's `attention_bias`).
+    /// A bias on the output projection too (`attention_bias` in Llama, Qwen3, Gemma, OLMo-2, ...).
     public var outputBias = false
+    /// Biases on gate, up and down of a dense FFN (`mlp_bias` in Llama, Granite, SmolLM3).
+    public var mlpBias = false
     public var tied = false
     /// Per-head RMS norms on q and k (Qwen3, Gemma 3).
     public var qkNorm = false
@@ -136,7 +138,8 @@ public enum ArchitectureFormula {
       ffn = h.times(experts)  // the router
       if d.sharedIntermediate > 0 { ffn = ffn.plus(h.times(3).times(UInt64(count: d.sharedIntermediate))).plus(h) }
     } else {
-      ffn = h.times(3).times(UInt64(count: d.intermediate))
+      let i = UInt64(count: d.intermediate)
+      ffn = h.times(3).times(i).plus(d.mlpBias ? i.times(2).plus(h) : 0)
     }
     let perLayer = attention.plus(norms).plus(ffn).plus(routed)
     let layers = UInt64(count: d.layers)

@@ -73,6 +73,10 @@ public struct ExpectedCount: Equatable, Sendable {
       assumptions.append("tie_word_embeddings not stated: \(tiedDefault) assumed (the \(type) default)")
     }
     shape.qkvBias = type == "qwen2" || type == "qwen2_moe" || config.bool("attention_bias") == true
+    // Every family that has `attention_bias` puts it on o_proj too (Qwen2's fixed q/k/v biases
+    // are not that flag); `mlp_bias` is on gate, up and down.
+    shape.outputBias = config.bool("attention_bias") == true
+    shape.mlpBias = config.bool("mlp_bias") == true
     shape.qkNorm = type == "qwen3" || type == "qwen3_moe"
     shape.qkNormFull = type == "olmo2"
     if type == "gemma2" { shape.normsPerLayer = 4 }
