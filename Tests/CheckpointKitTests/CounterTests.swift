@@ -89,6 +89,37 @@ import Testing
     #expect(Counter.count(catalog).tiedHead.state == .notApplicable)
   }
 
+  /// One DeepSeek-V3-shaped MoE layer (hidden 8, 4 routed experts of width 2, one shared expert)
+  /// under both naming schemes, classified by name: the router's `e_score_correction_bias`
+  /// (GGUF `exp_probs_b.bias`) is a buffer, as transformers registers it, so the parameters are
+  /// the router's 4 x 8 weight, the experts' 4 x 3 x 2 x 8 and the shared expert's 3 x 2 x 8.
+  @Test(arguments: [
+    [
+      ("model.layers.3.mlp.gate.weight", [4, 8]), ("model.layers.3.mlp.gate.e_score_correction_bias", [4]),
+      ("model.layers.3.mlp.experts.gate_up_proj", [4, 4, 8]), ("model.layers.3.mlp.experts.down_proj", [4, 8, 2]),
+      ("model.layers.3.mlp.shared_experts.gate_proj.weight", [2, 8]), ("model.layers.3.mlp.shared_experts.up_proj.weight", [2, 8]),
+      ("model.layers.3.mlp.shared_experts.down_proj.weight", [8, 2]),
+    ],
+    [
+      ("blk.3.ffn_gate_inp.weight", [8, 4]), ("blk.3.exp_probs_b.bias", [4]),
+      ("blk.3.ffn_gate_exps.weight", [8, 2, 4]), ("blk.3.ffn_up_exps.weight", [8, 2, 4]), ("blk.3.ffn_down_exps.weight", [2, 8, 4]),
+      ("blk.3.ffn_gate_shexp.weight", [8, 2]), ("blk.3.ffn_up_shexp.weight", [8, 2]), ("blk.3.ffn_down_shexp.weight", [2, 8]),
+    ],
+  ] as [[(String, [UInt64])]])
+  func routerCorrectionBiasIsCountedAsABuffer(_ layer: [(String, [UInt64])]) {
+    var catalog = Catalog(
+      path: "hand", format: .safetensors, files: [],
+      tensors: layer.map { Self.record($0.0, "F32", $0.1, bits: 32, component: .other) })
+    CheckpointLoader.classify(&catalog)
+    let s = Counter.count(catalog)
+    #expect(s.totals.parameters == 32 + 192 + 48)
+    #expect(s.totals.bufferElements == 4)
+    #expect(s.parameters(of: .router) == 32)
+    #expect(s.parameters(of: .experts) == 192)
+    #expect(s.parameters(of: .sharedExperts) == 48)
+    #expect(s.byRole.map(\.key) == ["parameter", "buffer"])
+  }
+
   @Test func emptyCatalog() {
     let catalog = Catalog(path: "vocab.gguf", format: .gguf, files: [], tensors: [])
     let s = Counter.count(catalog)

@@ -129,6 +129,19 @@ import Testing
     #expect(c.classify("model.layers.0.mlp.down_proj.weight", dtype: "BF16").role == .parameter)
   }
 
+  /// DeepSeek-V3's router bias is a buffer in transformers (moved by load balancing, not
+  /// gradients), under its Hugging Face name and the GGUF one convert_hf_to_gguf.py writes.
+  @Test func routerCorrectionBiasIsABuffer() {
+    var c = NameClassifier()
+    for name in ["model.layers.3.mlp.gate.e_score_correction_bias", "blk.3.exp_probs_b.bias"] {
+      #expect(c.classify(name, dtype: "F32") == .init(component: .router, role: .buffer, layer: 3), "\(name)")
+    }
+    // The router's weight and other biases stay parameters.
+    #expect(c.classify("model.layers.3.mlp.gate.weight", dtype: "BF16").role == .parameter)
+    #expect(c.classify("blk.3.ffn_gate_inp.weight", dtype: "F32").role == .parameter)
+    #expect(c.classify("blk.3.attn_q.bias", dtype: "F32").role == .parameter)
+  }
+
   @Test func layers() {
     var c = NameClassifier()
     #expect(c.classify("model.layers.12.mlp.up_proj.weight", dtype: "F32").layer == 12)

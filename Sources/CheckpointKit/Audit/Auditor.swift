@@ -205,8 +205,21 @@ public enum Auditor {
     }
     if actual.packedTensors > 0 {
       let packedLogical = catalog.tensors.filter { $0.parameters != $0.elements }.reduce(UInt64(0)) { $0.plus($1.parameters) }
-      if a >= packedLogical, matches((a - packedLogical).plus(actual.packedStoredElements)) {
+      let stored = a >= packedLogical ? (a - packedLogical).plus(actual.packedStoredElements) : nil
+      if let stored, matches(stored) {
         reasons.append("counts the packed quantized tensors' stored elements, not the weights they hold")
+      } else if let stored, actual.quantAuxElements > 0, matches(stored.plus(actual.quantAuxElements)) {
+        // The Hugging Face Hub's figure for a packed checkpoint: every element of every tensor.
+        reasons.append(
+          "counts every stored element (packed words with their scales, zero points or biases), not the weights they hold")
+      }
+    }
+    // DeepSeek-V3 stores its MTP layer as one more decoder layer, which transformers does not load.
+    if let e = expected.first(where: { $0.mtpParameters > 0 }) {
+      let mtp = row.comparedTo == "active parameters" ? e.mtpActiveParameters : e.mtpParameters
+      if a >= mtp, matches(a - mtp) {
+        reasons.append(
+          "leaves out the \(e.mtpLayers) multi-token-prediction layer\(e.mtpLayers == 1 ? "" : "s") stored beside the model (\(Units.grouped(mtp)) parameters), which transformers does not load")
       }
     }
     let separate = actual.separate.reduce(UInt64(0)) { $0.plus($1.parameters) }

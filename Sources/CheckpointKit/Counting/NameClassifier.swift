@@ -83,6 +83,14 @@ public struct NameClassifier: Sendable {
     guard let last = segments.last else { return .parameter }
     let previous = segments.count >= 2 ? segments[segments.count - 2] : ""
     if bufferNames.contains(last) || segments.first == "rope_freqs" { return .buffer }
+    // Phi-3 128k GGUFs carry their LongRoPE rescaling factors (config.json's `rope_scaling`) as
+    // tensors: fixed numbers, not weights.
+    if segments.first == "rope_factors_long" || segments.first == "rope_factors_short" { return .buffer }
+    // A DeepSeek-V3-style router's expert-selection bias is moved by load balancing, not by
+    // gradients: transformers registers it as a buffer. GGUF names it `blk.N.exp_probs_b.bias`.
+    if last == "e_score_correction_bias" || (last == "bias" && (previous == "exp_probs_b" || previous == "e_score_correction")) {
+      return .buffer
+    }
     // GPT-2 stores its causal mask as `h.N.attn.bias` (the projections are `attn.c_attn.bias`).
     if last == "bias" && previous == "attn" && segments.count >= 3 && segments[segments.count - 3].allSatisfy(\.isASCIIDigit) {
       return .buffer
@@ -221,7 +229,10 @@ public struct NameClassifier: Sendable {
     if first == "v" || any(visionSegments) { return .vision }
     if first == "a" || any(audioSegments) { return .audio }
     if any(sharedExpertSegments) || segments.contains(where: { $0.hasSuffix("_shexp") }) { return .sharedExperts }
-    if segments.contains("experts") || segments.contains(where: { $0.hasSuffix("_exps") }) { return .experts }
+    // MLX stacks a layer's routed experts in one SwitchGLU, `mlp.switch_mlp.{gate,up,down}_proj`.
+    if segments.contains("experts") || segments.contains("switch_mlp") || segments.contains(where: { $0.hasSuffix("_exps") }) {
+      return .experts
+    }
     if any(routerSegments) { return .router }
     if let gate = segments.firstIndex(of: "gate"), gate > 0, moeParents.contains(segments[gate - 1]) { return .router }
     if any(normSegments) || segments.contains(where: { $0.utf8.count >= 4 && $0.contains("norm") }) { return .norm }

@@ -63,19 +63,13 @@ public enum CheckpointLoader {
     return catalog
   }
 
-  /// Counts packed quantized weights as the weights they hold, with the bit width from an
-  /// adjacent config.json when it declares one (read only when such tensors exist).
+  /// Counts packed quantized weights as the weights they hold, with the bit width (and MLX's
+  /// `quantization` block) from an adjacent config.json (read only when such tensors exist).
   static func applyPacking(_ catalog: inout Catalog) {
     // Records are tested in place by index: `contains(where:)` copies each one out of the array.
     let tensors = catalog.tensors
     guard tensors.indices.contains(where: { tensors[$0].dtype == "I32" || tensors[$0].dtype == "U32" || tensors[$0].dtype == "U8" }) else { return }
-    var bits: Int?
-    if tensors.indices.contains(where: { tensors[$0].name.endsWith(".qweight") || tensors[$0].name.endsWith(".weight_packed") }),
-      let config = ConfigFile.find(for: catalog)
-    {
-      bits = config.integer("quantization_config.bits", "quantization_config.config_groups.group_0.weights.num_bits")
-    }
-    PackedWeights.apply(to: &catalog, configBits: bits)
+    PackedWeights.apply(to: &catalog, config: PackedWeights.readsConfig(catalog) ? ConfigFile.find(for: catalog) : nil)
   }
 
   /// Reads one safetensors or GGUF file, plain or zstd-compressed, recognized by its first bytes
