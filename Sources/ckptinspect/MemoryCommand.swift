@@ -51,7 +51,11 @@ struct MemoryCommand: ParsableCommand {
 
   func run() throws {
     try Runner(options: inputs).run(
-      text: { catalog in catalog.path + "\n" + MemoryReport.text(estimate(catalog), explain: explain) },
+      text: { catalog in
+        let memory = estimate(catalog)
+        for warning in memory.warnings { printError("warning: \(warning)") }
+        return catalog.path + "\n" + MemoryReport.text(memory, explain: explain)
+      },
       json: { catalog in
         .object([("schema", .string(JSONReport.schema)), ("path", .string(catalog.path)), ("memory", MemoryReport.json(estimate(catalog)))])
       })

@@ -22,7 +22,8 @@ import Testing
     #expect(m.kvBytes == 23_040 * 8192)
     #expect(m.weightBytes == 96_576_768)
     #expect(m.fullFineTuneBytes == 134_515_008 * 16)
-    #expect(m.overheadBytes == (1 << 30) + (96_576_768 + 23_040 * 8192) / 20)
+    let overhead: UInt64 = (1 << 30) + (96_576_768 + 23_040 * 8192) / 20
+    #expect(m.overheadBytes == overhead)
   }
 
   /// A catalog shaped like Llama-3-8B (BF16), built by hand, with its GGUF-style keys.
@@ -100,6 +101,36 @@ import Testing
     #expect(m.attention == nil)
     #expect(m.kvBytes == 0)
     #expect(m.fullFineTuneBytes == 22_713_216 * 16)
+  }
+
+  static func smolLM2() throws -> Catalog {
+    try CheckpointLoader.load(Paths.real("smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"))
+  }
+
+  @Test func saturatedSizesAreOverflowNotNumbers() throws {
+    let h100 = MemoryEstimate.GPU.parse("h100")!
+    // 23,040 bytes x 10^12 tokens x 10^8 sequences = 2.3 x 10^24 bytes: past 2^64 - 1.
+    let m = Self.estimate(try Self.smolLM2(), .init(context: 1_000_000_000_000, batch: 100_000_000, gpus: h100))
+    let text = MemoryReport.text(m)
+    #expect(text.contains("    KV cache             overflow (f16) at 1,000,000,000,000 tokens x 100,000,000\n"))
+    #expect(text.contains("    serving              overflow = weights + KV + overhead\n"))
+    #expect(!text.contains("17179869184") && !text.contains("858993460"))
+    #expect(m.warnings.contains { $0.contains("KV cache") && $0.contains("2^64") })
+    let json = MemoryReport.json(m).serialized()
+    #expect(!json.contains("18446744073709551615"))
+    #expect(json.contains(#""bytes": null"#) && json.contains(#""total": null"#))
+
+    // Tensors whose sizes sum past 2^64 (a crafted header): the weights are overflow too.
+    let huge = (0..<8).map { k in
+      TensorRecord(name: "blk.\(k).ffn_up.weight", dtype: "F32", shape: TensorShape([1 << 31, 1 << 31]), elements: 1 << 62,
+                   bytes: 1 << 62, bitsPerElement: 32, component: .ffn, layer: k)
+    }
+    let crafted = Self.estimate(Catalog(path: "huge.gguf", format: .gguf, files: [], metadata: [], tensors: huge))
+    let craftedText = MemoryReport.text(crafted)
+    #expect(craftedText.contains("    weights as stored    overflow\n"))
+    #expect(craftedText.contains("    full fine-tuning     overflow (Adam, 16 B/param) + activations\n"))
+    #expect(!craftedText.contains("17179869184"))
+    #expect(!MemoryReport.json(crafted).serialized().contains("18446744073709551615"))
   }
 
   @Test func gpuSizes() {

@@ -95,10 +95,10 @@ public struct MemoryEstimate: Sendable {
     }
   }
 
-  /// A precision the weights could be stored at.
+  /// A precision the weights could be stored at; nil bytes: more than 2^64 - 1.
   public struct Precision: Sendable {
     public var name: String
-    public var bytes: UInt64
+    public var bytes: UInt64?
   }
 
   public struct GPUFit: Sendable {
@@ -110,25 +110,29 @@ public struct MemoryEstimate: Sendable {
     public var bestPrecision: String?
   }
 
-  public var parameters: UInt64
+  // Every size is exact or nil, nil meaning it passed 2^64 - 1 (see CheckedSize).
+  public var parameters: UInt64?
+  /// Active parameters per token of an MoE model (nil for a dense one; UInt64.max if it overflowed).
   public var activeParameters: UInt64?
-  public var weightBytes: UInt64
-  public var byComponent: [(component: String, bytes: UInt64)]
+  public var weightBytes: UInt64?
+  public var byComponent: [(component: String, bytes: UInt64?)]
   public var precisions: [Precision]
   public var attention: AttentionShape?
   public var context: Int
   public var batch: Int
   public var cacheType: String
   /// KV cache bytes per token at f16, q8_0, q4_0.
-  public var kvPerToken: [(type: String, bytes: UInt64)]
-  public var kvBytes: UInt64
-  public var overheadBytes: UInt64
-  public var servingBytes: UInt64 { weightBytes.plus(kvBytes).plus(overheadBytes) }
-  public var fullFineTuneBytes: UInt64
+  public var kvPerToken: [(type: String, bytes: UInt64?)]
+  public var kvBytes: UInt64?
+  public var overheadBytes: UInt64?
+  public var servingBytes: UInt64? { weightBytes.plus(kvBytes).plus(overheadBytes) }
+  public var fullFineTuneBytes: UInt64?
   public var loraRank: Int
-  public var loraTrainable: UInt64
-  public var loraBytes: UInt64
+  public var loraTrainable: UInt64?
+  public var loraBytes: UInt64?
   public var gpuFits: [GPUFit]
+  /// What the reader should know about these figures (a size that overflowed), one sentence each.
+  public var warnings: [String]
 
   /// Bytes per cached element: f16 2; q8_0 34 per 32; q4_0 18 per 32 (ggml's blocks).
   public static let cacheTypes: [(name: String, numerator: UInt64, denominator: UInt64)] = [
@@ -136,7 +140,9 @@ public struct MemoryEstimate: Sendable {
   ]
   /// Serving overhead: 1 GiB for the runtime (CUDA context, kernels) plus 5% of weights and
   /// cache for activations and fragmentation. A stated rule, not a measurement.
-  public static func overhead(weights: UInt64, kv: UInt64) -> UInt64 { UInt64(1 << 30).plus(weights.plus(kv) / 20) }
+  public static func overhead(weights: UInt64?, kv: UInt64?) -> UInt64? {
+    UInt64?(1 << 30).plus(weights.plus(kv).map { $0 / 20 })
+  }
   /// Full fine-tuning with mixed precision and Adam: bf16 weights 2 + bf16 gradients 2 + fp32
   /// master weights 4 + two fp32 Adam moments 8 = 16 bytes per parameter, activations excluded.
   public static let fullFineTuneBytesPerParameter: UInt64 = 16
@@ -145,39 +151,66 @@ public struct MemoryEstimate: Sendable {
     let attention = (catalog.format == .gguf || catalog.format == .splitGGUF) ? AttentionShape.from(gguf: catalog) : config.flatMap(AttentionShape.from(config:))
     let context = options.context ?? attention?.trainedContext ?? 4096
     let cache = cacheTypes.first { $0.name == options.cacheType } ?? cacheTypes[0]
-    func kv(_ type: (name: String, numerator: UInt64, denominator: UInt64), context: Int) -> UInt64 {
+    func kv(_ type: (name: String, numerator: UInt64, denominator: UInt64), context: Int) -> UInt64? {
       guard let attention else { return 0 }
-      return attention.elements(context: context).times(UInt64(count: options.batch)).times(type.numerator) / type.denominator
+      return UInt64?.exact(attention.elements(context: context)).times(UInt64(count: options.batch)).scaled(type.numerator, type.denominator)
     }
-    let weights = summary.totals.bytes
+    let parameters = UInt64?.exact(summary.totals.parameters)
+    let weights = UInt64?.exact(summary.totals.bytes)
     let kvBytes = kv(cache, context: context)
     let precisions = whatIf(catalog)
     let overhead = overhead(weights: weights, kv: kvBytes)
     // LoRA on every 2-D projection of attention and the FFN/experts: r x (rows + cols) each.
     let targets: Set<Component> = [.attention, .ffn, .experts, .sharedExperts]
     let trainable = catalog.tensors.filter { $0.role == .parameter && targets.contains($0.component) && $0.shape.count == 2 }
-      .reduce(UInt64(0)) { $0.plus(UInt64(count: options.loraRank).times($1.shape[0].plus($1.shape[1]))) }
+      .reduce(UInt64?(0)) { $0.plus(UInt64?(UInt64(count: options.loraRank)).times(.exact($1.shape[0].plus($1.shape[1])))) }
+    func fits(_ weights: UInt64?, _ kv: UInt64?, in gpu: GPU) -> Bool {
+      guard let need = weights.plus(kv).plus(MemoryEstimate.overhead(weights: weights, kv: kv)) else { return false }
+      return need <= gpu.bytes
+    }
     let fits = options.gpus.map { gpu -> GPUFit in
-      let need = weights.plus(kvBytes).plus(overhead)
       var low = 0, high = 1 << 24
       while low < high {
         let mid = (low + high + 1) / 2
-        let kvMid = kv(cache, context: mid)
-        if weights.plus(kvMid).plus(MemoryEstimate.overhead(weights: weights, kv: kvMid)) <= gpu.bytes { low = mid } else { high = mid - 1 }
+        if fits(weights, kv(cache, context: mid), in: gpu) { low = mid } else { high = mid - 1 }
       }
       // The most bytes that fit is the most precise (Q8_0's 8.5 bits beat F8's 8).
-      let best = precisions.filter { p in p.bytes.plus(kvBytes).plus(MemoryEstimate.overhead(weights: p.bytes, kv: kvBytes)) <= gpu.bytes }
-        .max { $0.bytes < $1.bytes }
-      return GPUFit(gpu: gpu, fits: need <= gpu.bytes, maxContext: attention == nil ? 0 : low, bestPrecision: best?.name)
+      let best = precisions.filter { fits($0.bytes, kvBytes, in: gpu) }.max { ($0.bytes ?? 0) < ($1.bytes ?? 0) }
+      return GPUFit(gpu: gpu, fits: fits(weights, kvBytes, in: gpu), maxContext: attention == nil ? 0 : low, bestPrecision: best?.name)
     }
-    return MemoryEstimate(
-      parameters: summary.totals.parameters, activeParameters: active, weightBytes: weights,
-      byComponent: summary.byComponent.map { ($0.key, $0.row.bytes) }, precisions: precisions, attention: attention,
+    var estimate = MemoryEstimate(
+      parameters: parameters, activeParameters: active, weightBytes: weights,
+      byComponent: summary.byComponent.map { ($0.key, .exact($0.row.bytes)) }, precisions: precisions, attention: attention,
       context: context, batch: options.batch, cacheType: cache.name,
-      kvPerToken: cacheTypes.map { ($0.name, kv($0, context: 1) / UInt64(count: max(options.batch, 1))) }, kvBytes: kvBytes,
-      overheadBytes: overhead, fullFineTuneBytes: summary.totals.parameters.times(fullFineTuneBytesPerParameter),
+      kvPerToken: cacheTypes.map { type in (type.name, kv(type, context: 1).map { $0 / UInt64(count: max(options.batch, 1)) }) },
+      kvBytes: kvBytes, overheadBytes: overhead, fullFineTuneBytes: parameters.times(fullFineTuneBytesPerParameter),
       loraRank: options.loraRank, loraTrainable: trainable, loraBytes: weights.plus(trainable.times(fullFineTuneBytesPerParameter)),
-      gpuFits: fits)
+      gpuFits: fits, warnings: [])
+    estimate.warnings = estimate.overflowWarnings()
+    return estimate
+  }
+
+  /// One sentence per figure that passed 2^64 - 1 (a crafted header, or absurd --context and
+  /// --batch), naming it; figures derived from one that overflowed are not named again.
+  func overflowWarnings() -> [String] {
+    var out: [String] = []
+    func check(_ value: UInt64?, _ what: String, bytes: Bool = true) {
+      if value == nil { out.append("\(what) passes 2^64 - 1\(bytes ? " bytes" : ""): shown as overflow (null in JSON)") }
+    }
+    check(parameters, "the parameter count", bytes: false)
+    if activeParameters == .max { out.append("the active parameter count passes 2^64 - 1: shown as overflow (null in JSON)") }
+    check(weightBytes, "the weights' size")
+    if weightBytes != nil && precisions.contains(where: { $0.bytes == nil }) {
+      check(nil, "a size at another precision")
+    }
+    let tokens = "\(Units.grouped(UInt64(count: context))) tokens x \(Units.grouped(UInt64(count: batch)))"
+    if kvPerToken.contains(where: { $0.bytes == nil }) { check(nil, "the KV cache per token") }
+    else { check(kvBytes, "the KV cache at \(tokens)") }
+    if weightBytes != nil && kvBytes != nil { check(servingBytes, "the serving total") }
+    if parameters != nil { check(fullFineTuneBytes, "the full fine-tuning size") }
+    check(loraTrainable, "the LoRA trainable parameter count", bytes: false)
+    if loraTrainable != nil && weightBytes != nil { check(loraBytes, "the LoRA size") }
+    return out
   }
 
   /// The parameters at other precisions, from the widest format down. ggml block types apply to tensors
@@ -187,25 +220,27 @@ public struct MemoryEstimate: Sendable {
   static func whatIf(_ catalog: Catalog) -> [Precision] {
     let parameters = catalog.tensors.filter { $0.role == .parameter }
     func uniform(_ name: String, bits: UInt64) -> Precision {
-      Precision(name: name, bytes: parameters.reduce(UInt64(0)) { $0.plus($1.parameters.times(bits) / 8) })
+      Precision(name: name, bytes: parameters.reduce(UInt64?(0)) { $0.plus(UInt64?.exact($1.parameters).scaled(bits, 8)) })
     }
     func blocks(_ name: String, _ id: UInt32) -> Precision {
       let type = GGMLType.type(id: id)!
       let q8 = GGMLType.type(id: 8)!
-      let bytes = parameters.reduce(UInt64(0)) { sum, t in
+      let bytes = parameters.reduce(UInt64?(0)) { sum, t in
         let row = t.shape.last ?? 1
-        if t.shape.count < 2 { return sum.plus(t.parameters.times(4)) }
-        if row % type.blockElements == 0 { return sum.plus((t.parameters / type.blockElements).times(type.blockBytes)) }
-        if row % q8.blockElements == 0 { return sum.plus((t.parameters / q8.blockElements).times(q8.blockBytes)) }
-        return sum.plus(t.parameters.times(2))
+        let n = UInt64?.exact(t.parameters)
+        if t.shape.count < 2 { return sum.plus(n.times(4)) }
+        if row % type.blockElements == 0 { return sum.plus(n.map { $0 / type.blockElements }.times(type.blockBytes)) }
+        if row % q8.blockElements == 0 { return sum.plus(n.map { $0 / q8.blockElements }.times(q8.blockBytes)) }
+        return sum.plus(n.times(2))
       }
       return Precision(name: name, bytes: bytes)
     }
     func grouped(_ name: String, bits: UInt64) -> Precision {
-      let bytes = parameters.reduce(UInt64(0)) { sum, t in
-        guard t.shape.count >= 2, let row = t.shape.last, row > 0 else { return sum.plus(t.parameters.times(2)) }
-        let rows = t.parameters / row
-        return sum.plus(t.parameters.times(bits) / 8).plus(rows.times(row / 128 + (row % 128 == 0 ? 0 : 1)).times(2))
+      let bytes = parameters.reduce(UInt64?(0)) { sum, t in
+        let n = UInt64?.exact(t.parameters)
+        guard t.shape.count >= 2, let row = t.shape.last, row > 0 else { return sum.plus(n.times(2)) }
+        let rows = n.map { $0 / row }
+        return sum.plus(n.scaled(bits, 8)).plus(rows.times(row / 128 + (row % 128 == 0 ? 0 : 1)).times(2))
       }
       return Precision(name: name, bytes: bytes)
     }

@@ -1,46 +1,95 @@
-/// The memory estimate as a compact text table (GiB = 2^30 bytes) and as JSON (bytes).
+/// The memory estimate as a compact text table (binary units) and as JSON (bytes).
 public enum MemoryReport {
-  /// Binary units throughout: `0.18 GiB` from 100 MiB up, `114.4 KiB` and `256 B` below.
-  static func gib(_ bytes: UInt64) -> String {
-    let v = Double(bytes) / Double(1 << 30)
-    if v >= 0.1 { return Units.fixed(v, v < 10 ? 2 : 1) + " GiB" }
-    return kib(bytes)
+  /// A binary unit for sizes: `GiB` from 0.1 GiB up, then `MiB`, `KiB` and bytes.
+  struct SizeUnit: Equatable {
+    var name: String
+    var bytes: Double
+
+    static let gib = SizeUnit(name: "GiB", bytes: Double(1 << 30))
+    static let mib = SizeUnit(name: "MiB", bytes: Double(1 << 20))
+    static let kib = SizeUnit(name: "KiB", bytes: 1024)
+    static let byte = SizeUnit(name: "B", bytes: 1)
+
+    /// The unit that shows `bytes` best: `0.18 GiB` from 100 MiB up, `114.4 KiB` and `256 B` below.
+    static func best(for bytes: UInt64) -> SizeUnit {
+      if Double(bytes) >= 0.1 * gib.bytes { return gib }
+      if bytes >= 1 << 20 { return mib }
+      return bytes >= 1024 ? kib : byte
+    }
+
+    /// One unit for every size on a line, so they compare at a glance: the one that suits the
+    /// smallest (a larger one would show it as 0.00).
+    static func shared(by sizes: [UInt64?]) -> SizeUnit {
+      best(for: sizes.compactMap { $0 }.filter { $0 > 0 }.min() ?? 0)
+    }
+
+    /// `bytes` in this unit (GiB with two decimals below 10, else one; bytes whole); nil, a size
+    /// that passed 2^64 - 1, is "overflow".
+    func format(_ bytes: UInt64?) -> String {
+      guard let bytes else { return "overflow" }
+      if self == .byte { return "\(bytes) B" }
+      let v = Double(bytes) / self.bytes
+      return Units.fixed(v, self == .gib && v < 10 ? 2 : 1) + " " + name
+    }
   }
 
-  static func kib(_ bytes: UInt64) -> String {
-    if bytes < 1024 { return "\(bytes) B" }
-    if bytes < 1 << 20 { return Units.fixed(Double(bytes) / 1024, 1) + " KiB" }
-    return Units.fixed(Double(bytes) / Double(1 << 20), 1) + " MiB"
+  /// Sizes on one line, in one unit.
+  static func sizes(_ values: [UInt64?]) -> [String] {
+    let unit = SizeUnit.shared(by: values)
+    return values.map(unit.format)
   }
+
+  static func size(_ value: UInt64?) -> String { sizes([value])[0] }
+
+  /// A count such as parameters; nil or UInt64.max (a saturated sum) is "overflow".
+  static func count(_ value: UInt64?) -> String {
+    guard let value, value != .max else { return "overflow" }
+    return Units.count(value)
+  }
+
+  /// A size in JSON: bytes, or null when it passed 2^64 - 1.
+  static func json(_ bytes: UInt64?) -> JSONValue {
+    guard let bytes, bytes != .max else { return .null }
+    return .unsigned(bytes)
+  }
+
+  /// Width left for a value after the label column (80 columns in all).
+  static let valueWidth = 55
 
   public static func text(_ m: MemoryEstimate, explain: Bool = false) -> String {
     var lines = ["  memory (binary units: 1 GiB = 2^30 bytes)"]
     var table = TextTable([.left, .left])
     table.indent = 4
-    let bits = m.parameters == 0 ? 0 : Double(m.weightBytes) * 8 / Double(m.parameters)
-    table.add(["weights as stored", "\(gib(m.weightBytes)) (\(Units.fixed(bits, 2)) bits/param)"])
-    let precise = m.precisions.map { "\($0.name) \(gib($0.bytes))" }
-    for (k, chunk) in stride(from: 0, to: precise.count, by: 3).map({ Array(precise[$0..<min($0 + 3, precise.count)]) }).enumerated() {
-      table.add([k == 0 ? "at other precisions" : "", chunk.joined(separator: ", ")])
+    var stored = size(m.weightBytes)
+    if let bytes = m.weightBytes, let parameters = m.parameters, parameters > 0 {
+      stored += " (\(Units.fixed(Double(bytes) * 8 / Double(parameters), 2)) bits/param)"
+    }
+    table.add(["weights as stored", stored])
+    // One unit for the whole list, so the precisions compare down the lines too.
+    let unit = SizeUnit.shared(by: m.precisions.map(\.bytes))
+    let items = m.precisions.map { "\($0.name) \(unit.format($0.bytes))" }
+    for (k, line) in packed(items, width: valueWidth).enumerated() {
+      table.add([k == 0 ? "at other precisions" : "", line])
     }
     if let a = m.attention {
-      let perToken = m.kvPerToken.map { "\($0.type) \(kib($0.bytes))" }.joined(separator: ", ")
+      let perToken = zip(m.kvPerToken.map(\.type), sizes(m.kvPerToken.map(\.bytes))).map { "\($0) \($1)" }.joined(separator: ", ")
       table.add(["KV cache per token", perToken])
-      var at = "\(gib(m.kvBytes)) (\(m.cacheType)) at \(Units.grouped(UInt64(m.context))) tokens x \(m.batch)"
+      var at = "\(size(m.kvBytes)) (\(m.cacheType)) at \(Units.grouped(UInt64(count: m.context))) tokens x \(Units.grouped(UInt64(count: m.batch)))"
       if a.slidingLayers > 0, let w = a.slidingWindow { at += "; \(a.slidingLayers) of \(a.layers) layers keep \(w)" }
       table.add(["KV cache", at])
     } else {
       table.add(["KV cache", "no decoder attention hyperparameters: not estimated"])
     }
-    table.add(["serving", "\(gib(m.servingBytes)) = weights + KV + \(gib(m.overheadBytes)) overhead"])
+    let serving = sizes([m.servingBytes, m.overheadBytes])
+    table.add(["serving", m.servingBytes == nil ? "overflow = weights + KV + overhead" : "\(serving[0]) = weights + KV + \(serving[1]) overhead"])
     if let active = m.activeParameters {
-      table.add(["MoE", "all experts resident; \(Units.count(active)) active parameters per token"])
+      table.add(["MoE", "all experts resident; \(count(active)) active parameters per token"])
     }
-    table.add(["full fine-tuning", "\(gib(m.fullFineTuneBytes)) (Adam, 16 B/param) + activations"])
-    table.add(["LoRA r=\(m.loraRank)", "\(Units.count(m.loraTrainable)) trainable: \(gib(m.loraBytes)) + activations"])
+    table.add(["full fine-tuning", "\(size(m.fullFineTuneBytes)) (Adam, 16 B/param) + activations"])
+    table.add(["LoRA r=\(m.loraRank)", "\(count(m.loraTrainable)) trainable: \(size(m.loraBytes)) + activations"])
     for fit in m.gpuFits {
       let answer = fit.fits ? "fits" : "does not fit"
-      var text = "\(gib(fit.gpu.bytes)): \(answer)"
+      var text = "\(size(fit.gpu.bytes)): \(answer)"
       if m.attention != nil { text += ", context up to \(Units.count(UInt64(fit.maxContext)))" }
       text += ", best fit \(fit.bestPrecision ?? "none")"
       table.add([fit.gpu.name, text])
@@ -58,6 +107,7 @@ public enum MemoryReport {
         "    other precisions: ggml blocks for 2-D tensors whose rows hold whole blocks",
         "      (else Q8_0, else F16); 1-D tensors stay F32; int8/int4 add one F16 scale",
         "      per 128 weights.",
+        "    overflow: a size past 2^64 - 1 bytes (null in JSON).",
       ]
       if let a = m.attention {
         lines.append(
@@ -68,30 +118,49 @@ public enum MemoryReport {
     return lines.joined(separator: "\n")
   }
 
+  /// Items joined with ", " into lines of at most `width` characters (an item longer than that
+  /// gets a line of its own).
+  static func packed(_ items: [String], width: Int) -> [String] {
+    var lines: [String] = []
+    var line = ""
+    for item in items {
+      if line.isEmpty {
+        line = item
+      } else if line.count + 2 + item.count <= width {
+        line += ", " + item
+      } else {
+        lines.append(line + ",")
+        line = item
+      }
+    }
+    if !line.isEmpty { lines.append(line) }
+    return lines
+  }
+
   public static func json(_ m: MemoryEstimate) -> JSONValue {
     .object([
-      ("weights_bytes", .unsigned(m.weightBytes)),
-      ("by_component", .object(m.byComponent.map { ($0.component, .unsigned($0.bytes)) })),
-      ("precisions", .array(m.precisions.map { .object([("precision", .string($0.name)), ("bytes", .unsigned($0.bytes))]) })),
+      ("weights_bytes", json(m.weightBytes)),
+      ("by_component", .object(m.byComponent.map { ($0.component, json($0.bytes)) })),
+      ("precisions", .array(m.precisions.map { .object([("precision", .string($0.name)), ("bytes", json($0.bytes))]) })),
       ("kv_cache", m.attention.map { a in
         .object([
           ("layers", .int(a.layers)), ("kv_heads", .int(a.kvHeads)), ("key_dim", .int(a.keyDim)), ("value_dim", .int(a.valueDim)),
           ("sliding_layers", .int(a.slidingLayers)), ("sliding_window", a.slidingWindow.map(JSONValue.int) ?? .null),
           ("latent_dim", a.latentDim.map(JSONValue.int) ?? .null), ("source", .string(a.source)),
-          ("per_token", .object(m.kvPerToken.map { ($0.type, .unsigned($0.bytes)) })),
+          ("per_token", .object(m.kvPerToken.map { ($0.type, json($0.bytes)) })),
           ("context", .int(m.context)), ("batch", .int(m.batch)), ("cache_type", .string(m.cacheType)),
-          ("bytes", .unsigned(m.kvBytes)),
+          ("bytes", json(m.kvBytes)),
         ])
       } ?? .null),
       ("serving", .object([
-        ("weights", .unsigned(m.weightBytes)), ("kv_cache", .unsigned(m.kvBytes)), ("overhead", .unsigned(m.overheadBytes)),
-        ("total", .unsigned(m.servingBytes)), ("active_parameters", m.activeParameters.map(JSONValue.unsigned) ?? .null),
+        ("weights", json(m.weightBytes)), ("kv_cache", json(m.kvBytes)), ("overhead", json(m.overheadBytes)),
+        ("total", json(m.servingBytes)), ("active_parameters", m.activeParameters.map(json) ?? .null),
       ])),
       ("training", .object([
-        ("full_fine_tuning_bytes", .unsigned(m.fullFineTuneBytes)),
+        ("full_fine_tuning_bytes", json(m.fullFineTuneBytes)),
         ("bytes_per_parameter", .unsigned(MemoryEstimate.fullFineTuneBytesPerParameter)),
-        ("lora_rank", .int(m.loraRank)), ("lora_trainable_parameters", .unsigned(m.loraTrainable)),
-        ("lora_bytes", .unsigned(m.loraBytes)),
+        ("lora_rank", .int(m.loraRank)), ("lora_trainable_parameters", json(m.loraTrainable)),
+        ("lora_bytes", json(m.loraBytes)),
       ])),
       ("gpus", .array(m.gpuFits.map { f in
         .object([
@@ -99,6 +168,7 @@ public enum MemoryReport {
           ("max_context", .int(f.maxContext)), ("best_precision", .optional(f.bestPrecision)),
         ])
       })),
+      ("warnings", .array(m.warnings.map(JSONValue.string))),
     ])
   }
 }
