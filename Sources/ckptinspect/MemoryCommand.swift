@@ -50,7 +50,9 @@ struct MemoryCommand: ParsableCommand {
   }
 
   func run() throws {
-    try Runner(options: inputs).run(
+    // Per-layer keys (head_count_kv, sliding_window_pattern) are arrays as long as the model is
+    // deep: keep them whole, not the first eight items the other reports show.
+    try Runner(options: inputs, load: LoadOptions(arrayItems: AttentionShape.maxLayers)).run(
       text: { catalog in
         let memory = estimate(catalog)
         for warning in memory.warnings { printError("warning: \(warning)") }

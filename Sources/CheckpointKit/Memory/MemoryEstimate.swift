@@ -124,8 +124,10 @@ public struct MemoryEstimate: Sendable {
   /// KV cache bytes per token at f16, q8_0, q4_0.
   public var kvPerToken: [(type: String, bytes: UInt64?)]
   public var kvBytes: UInt64?
+  /// Recurrent state (Mamba, gated delta nets): F32, one per sequence, whatever the context.
+  public var recurrentBytes: UInt64?
   public var overheadBytes: UInt64?
-  public var servingBytes: UInt64? { weightBytes.plus(kvBytes).plus(overheadBytes) }
+  public var servingBytes: UInt64? { weightBytes.plus(kvBytes).plus(recurrentBytes).plus(overheadBytes) }
   public var fullFineTuneBytes: UInt64?
   public var loraRank: Int
   public var loraTrainable: UInt64?
@@ -139,7 +141,8 @@ public struct MemoryEstimate: Sendable {
     ("f16", 2, 1), ("q8_0", 34, 32), ("q4_0", 18, 32),
   ]
   /// Serving overhead: 1 GiB for the runtime (CUDA context, kernels) plus 5% of weights and
-  /// cache for activations and fragmentation. A stated rule, not a measurement.
+  /// cache (KV and recurrent state) for activations and fragmentation. A stated rule, not a
+  /// measurement.
   public static func overhead(weights: UInt64?, kv: UInt64?) -> UInt64? {
     UInt64?(1 << 30).plus(weights.plus(kv).map { $0 / 20 })
   }
@@ -158,8 +161,11 @@ public struct MemoryEstimate: Sendable {
     let parameters = UInt64?.exact(summary.totals.parameters)
     let weights = UInt64?.exact(summary.totals.bytes)
     let kvBytes = kv(cache, context: context)
+    let recurrent = (attention?.recurrentElements ?? 0).times(UInt64(count: options.batch)).times(RecurrentState.bytesPerElement)
+    // The cache as a whole: KV (grows with the context) and recurrent state (does not).
+    func cached(_ kv: UInt64?) -> UInt64? { kv.plus(recurrent) }
     let precisions = whatIf(catalog)
-    let overhead = overhead(weights: weights, kv: kvBytes)
+    let overhead = overhead(weights: weights, kv: cached(kvBytes))
     // LoRA on every 2-D projection of attention and the FFN/experts: r x (rows + cols) each.
     let targets: Set<Component> = [.attention, .ffn, .experts, .sharedExperts]
     let trainable = catalog.tensors.filter { $0.role == .parameter && targets.contains($0.component) && $0.shape.count == 2 }
@@ -172,18 +178,18 @@ public struct MemoryEstimate: Sendable {
       var low = 0, high = 1 << 24
       while low < high {
         let mid = (low + high + 1) / 2
-        if fits(weights, kv(cache, context: mid), in: gpu) { low = mid } else { high = mid - 1 }
+        if fits(weights, cached(kv(cache, context: mid)), in: gpu) { low = mid } else { high = mid - 1 }
       }
       // The most bytes that fit is the most precise (Q8_0's 8.5 bits beat F8's 8).
-      let best = precisions.filter { fits($0.bytes, kvBytes, in: gpu) }.max { ($0.bytes ?? 0) < ($1.bytes ?? 0) }
-      return GPUFit(gpu: gpu, fits: fits(weights, kvBytes, in: gpu), maxContext: attention == nil ? 0 : low, bestPrecision: best?.name)
+      let best = precisions.filter { fits($0.bytes, cached(kvBytes), in: gpu) }.max { ($0.bytes ?? 0) < ($1.bytes ?? 0) }
+      return GPUFit(gpu: gpu, fits: fits(weights, cached(kvBytes), in: gpu), maxContext: attention == nil ? 0 : low, bestPrecision: best?.name)
     }
     var estimate = MemoryEstimate(
       parameters: parameters, activeParameters: active, weightBytes: weights,
       byComponent: summary.byComponent.map { ($0.key, .exact($0.row.bytes)) }, precisions: precisions, attention: attention,
       context: context, batch: options.batch, cacheType: cache.name,
       kvPerToken: cacheTypes.map { type in (type.name, kv(type, context: 1).map { $0 / UInt64(count: max(options.batch, 1)) }) },
-      kvBytes: kvBytes, overheadBytes: overhead, fullFineTuneBytes: parameters.times(fullFineTuneBytesPerParameter),
+      kvBytes: kvBytes, recurrentBytes: recurrent, overheadBytes: overhead, fullFineTuneBytes: parameters.times(fullFineTuneBytesPerParameter),
       loraRank: options.loraRank, loraTrainable: trainable, loraBytes: weights.plus(trainable.times(fullFineTuneBytesPerParameter)),
       gpuFits: fits, warnings: [])
     estimate.warnings = estimate.overflowWarnings()
@@ -206,7 +212,8 @@ public struct MemoryEstimate: Sendable {
     let tokens = "\(Units.grouped(UInt64(count: context))) tokens x \(Units.grouped(UInt64(count: batch)))"
     if kvPerToken.contains(where: { $0.bytes == nil }) { check(nil, "the KV cache per token") }
     else { check(kvBytes, "the KV cache at \(tokens)") }
-    if weightBytes != nil && kvBytes != nil { check(servingBytes, "the serving total") }
+    check(recurrentBytes, "the recurrent state of \(Units.grouped(UInt64(count: batch))) sequences")
+    if weightBytes != nil && kvBytes != nil && recurrentBytes != nil { check(servingBytes, "the serving total") }
     if parameters != nil { check(fullFineTuneBytes, "the full fine-tuning size") }
     check(loraTrainable, "the LoRA trainable parameter count", bytes: false)
     if loraTrainable != nil && weightBytes != nil { check(loraBytes, "the LoRA size") }

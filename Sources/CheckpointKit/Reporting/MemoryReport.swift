@@ -72,16 +72,22 @@ public enum MemoryReport {
       table.add([k == 0 ? "at other precisions" : "", line])
     }
     if let a = m.attention {
-      let perToken = zip(m.kvPerToken.map(\.type), sizes(m.kvPerToken.map(\.bytes))).map { "\($0) \($1)" }.joined(separator: ", ")
-      table.add(["KV cache per token", perToken])
-      var at = "\(size(m.kvBytes)) (\(m.cacheType)) at \(Units.grouped(UInt64(count: m.context))) tokens x \(Units.grouped(UInt64(count: m.batch)))"
-      if a.slidingLayers > 0, let w = a.slidingWindow { at += "; \(a.slidingLayers) of \(a.layers) layers keep \(w)" }
-      table.add(["KV cache", at])
+      if a.fullLayers + a.slidingLayers > 0 {
+        let perToken = zip(m.kvPerToken.map(\.type), sizes(m.kvPerToken.map(\.bytes))).map { "\($0) \($1)" }
+        table.add(["KV cache per token", perToken.joined(separator: ", ")])
+      }
+      for (k, line) in kvLines(m, a).enumerated() { table.add([k == 0 ? "KV cache" : "", line]) }
+      if a.recurrentLayers > 0 {
+        let sequences = m.batch == 1 ? "1 sequence" : "\(Units.grouped(UInt64(count: m.batch))) sequences"
+        let elements = a.recurrentState?.elementsPerLayer.map { Units.grouped($0) } ?? "overflow"
+        table.add(["recurrent state", "\(size(m.recurrentBytes)) (f32): \(a.recurrentLayers) layers x \(elements) x \(sequences)"])
+      }
     } else {
       table.add(["KV cache", "no decoder attention hyperparameters: not estimated"])
     }
+    let state = m.attention.map { $0.recurrentLayers > 0 } ?? false ? " + state" : ""
     let serving = sizes([m.servingBytes, m.overheadBytes])
-    table.add(["serving", m.servingBytes == nil ? "overflow = weights + KV + overhead" : "\(serving[0]) = weights + KV + \(serving[1]) overhead"])
+    table.add(["serving", m.servingBytes == nil ? "overflow = weights + KV\(state) + overhead" : "\(serving[0]) = weights + KV\(state) + \(serving[1]) overhead"])
     if let active = m.activeParameters {
       table.add(["MoE", "all experts resident; \(count(active)) active parameters per token"])
     }
@@ -98,9 +104,14 @@ public enum MemoryReport {
     if explain {
       lines += [
         "    KV bytes = layers x KV heads x (key + value dims) x tokens x batch x element",
-        "      bytes (f16 2, q8_0 34/32, q4_0 18/32); sliding-window layers hold at most",
-        "      their window; MLA caches its latent (kv_lora_rank + rope dims) instead.",
-        "    overhead = 1 GiB runtime + 5% of weights and KV cache (activations etc.).",
+        "      bytes (f16 2, q8_0 34/32, q4_0 18/32); a sliding-window layer keeps",
+        "      min(window, context) tokens (transformers' StaticSlidingWindowLayer;",
+        "      llama.cpp allocates window + a micro-batch, padded to 256); MLA caches its",
+        "      latent (kv_lora_rank + rope dims) instead of K and V.",
+        "    recurrent state = layers x ((conv_kernel - 1) x (inner + 2 x groups x state)",
+        "      + state x inner) x 4 bytes (f32) per sequence, whatever the context",
+        "      (llama.cpp n_embd_r + n_embd_s).",
+        "    overhead = 1 GiB runtime + 5% of weights, KV and state (activations etc.).",
         "    full fine-tuning = 16 B/param: bf16 weights 2, bf16 grads 2, fp32 master 4,",
         "      Adam moments 8; activations excluded.",
         "    LoRA trainable = rank x (rows + cols) per 2-D attention/FFN/expert matrix.",
@@ -110,12 +121,44 @@ public enum MemoryReport {
         "    overflow: a size past 2^64 - 1 bytes (null in JSON).",
       ]
       if let a = m.attention {
-        lines.append(
-          "    here: \(a.layers) layers x \(a.kvHeads) KV heads x (\(a.keyDim) + \(a.valueDim)) from \(a.source)"
-            + (a.latentDim.map { " (MLA latent \($0))" } ?? ""))
+        lines.append("    here, from \(a.source):")
+        for group in a.groups {
+          let l = group.layer
+          switch l.attention {
+          case .full, .sliding:
+            let kind = l.attention == .sliding ? "sliding (window \(a.slidingWindow ?? 0))" : "full"
+            let cached = a.latentDim.map { "MLA latent \($0)" } ?? "\(l.kvHeads) KV heads x (\(l.keyDim) + \(l.valueDim))"
+            lines.append("      \(group.count) \(kind) layers x \(cached)\(l.recurrent ? ", and recurrent" : "")")
+          case .none:
+            let what = l.sharesKV ? "reusing earlier KV" : l.recurrent ? "recurrent, no KV" : "without attention"
+            lines.append("      \(group.count) layers \(what)")
+          }
+        }
+        if let r = a.recurrentState, a.recurrentLayers > 0 {
+          lines.append(
+            "      state: conv_kernel \(r.convKernel), inner \(r.innerSize), state \(r.stateSize), groups \(r.groupCount)")
+        }
       }
     }
     return lines.joined(separator: "\n")
+  }
+
+  /// The KV cache's lines: its size at the context, and which layers cache less.
+  static func kvLines(_ m: MemoryEstimate, _ a: AttentionShape) -> [String] {
+    guard a.fullLayers + a.slidingLayers > 0 else {
+      return ["none: all \(a.layers) layers are recurrent"]
+    }
+    let tokens = "\(Units.grouped(UInt64(count: m.context))) tokens x \(Units.grouped(UInt64(count: m.batch)))"
+    var lines = ["\(size(m.kvBytes)) (\(m.cacheType)) at \(tokens)"]
+    if a.slidingLayers > 0, let w = a.slidingWindow {
+      lines.append("\(a.slidingLayers) of \(a.layers) layers slide: they keep \(Units.grouped(UInt64(count: w))) tokens")
+    }
+    let recurrentOnly = a.count { $0.recurrent && $0.attention == .none }
+    if recurrentOnly > 0 { lines.append("\(recurrentOnly) of \(a.layers) layers are recurrent: no KV cache") }
+    if a.sharedLayers > 0 { lines.append("\(a.sharedLayers) of \(a.layers) layers reuse earlier layers' KV") }
+    let neither = a.count { $0.attention == .none && !$0.recurrent && !$0.sharesKV }
+    if neither > 0 { lines.append("\(neither) of \(a.layers) layers have no attention") }
+    return lines
   }
 
   /// Items joined with ", " into lines of at most `width` characters (an item longer than that
@@ -145,15 +188,28 @@ public enum MemoryReport {
       ("kv_cache", m.attention.map { a in
         .object([
           ("layers", .int(a.layers)), ("kv_heads", .int(a.kvHeads)), ("key_dim", .int(a.keyDim)), ("value_dim", .int(a.valueDim)),
-          ("sliding_layers", .int(a.slidingLayers)), ("sliding_window", a.slidingWindow.map(JSONValue.int) ?? .null),
+          ("full_layers", .int(a.fullLayers)), ("sliding_layers", .int(a.slidingLayers)),
+          ("sliding_window", a.slidingWindow.map(JSONValue.int) ?? .null), ("recurrent_layers", .int(a.recurrentLayers)),
+          ("shared_kv_layers", .int(a.sharedLayers)), ("trained_context", a.trainedContext.map(JSONValue.int) ?? .null),
           ("latent_dim", a.latentDim.map(JSONValue.int) ?? .null), ("source", .string(a.source)),
           ("per_token", .object(m.kvPerToken.map { ($0.type, json($0.bytes)) })),
           ("context", .int(m.context)), ("batch", .int(m.batch)), ("cache_type", .string(m.cacheType)),
           ("bytes", json(m.kvBytes)),
         ])
       } ?? .null),
+      ("recurrent_state", m.attention.flatMap { a in
+        a.recurrentState.map { r in
+          .object([
+            ("layers", .int(a.recurrentLayers)), ("conv_kernel", .int(r.convKernel)), ("inner_size", .int(r.innerSize)),
+            ("state_size", .int(r.stateSize)), ("group_count", .int(r.groupCount)),
+            ("elements_per_layer", json(r.elementsPerLayer)), ("bytes_per_element", .unsigned(RecurrentState.bytesPerElement)),
+            ("sequences", .int(m.batch)), ("bytes", json(m.recurrentBytes)),
+          ])
+        }
+      } ?? .null),
       ("serving", .object([
-        ("weights", json(m.weightBytes)), ("kv_cache", json(m.kvBytes)), ("overhead", json(m.overheadBytes)),
+        ("weights", json(m.weightBytes)), ("kv_cache", json(m.kvBytes)), ("recurrent_state", json(m.recurrentBytes)),
+        ("overhead", json(m.overheadBytes)),
         ("total", json(m.servingBytes)), ("active_parameters", m.activeParameters.map(json) ?? .null),
       ])),
       ("training", .object([
