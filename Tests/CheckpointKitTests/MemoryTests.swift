@@ -107,6 +107,16 @@ import Testing
     try CheckpointLoader.load(Paths.real("smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"))
   }
 
+  /// The size units of a line (`B`, `KiB`, `MiB`, `GiB`) that follow a number.
+  static func units(_ line: Substring) -> Set<String> {
+    let words = line.split(separator: " ").map { String($0.filter { !",;:()".contains($0) }) }
+    var found: Set<String> = []
+    for k in words.indices.dropFirst() where ["B", "KiB", "MiB", "GiB"].contains(words[k]) {
+      if Double(words[k - 1]) != nil { found.insert(words[k]) }
+    }
+    return found
+  }
+
   @Test func saturatedSizesAreOverflowNotNumbers() throws {
     let h100 = MemoryEstimate.GPU.parse("h100")!
     // 23,040 bytes x 10^12 tokens x 10^8 sequences = 2.3 x 10^24 bytes: past 2^64 - 1.
@@ -131,6 +141,36 @@ import Testing
     #expect(craftedText.contains("    full fine-tuning     overflow (Adam, 16 B/param) + activations\n"))
     #expect(!craftedText.contains("17179869184"))
     #expect(!MemoryReport.json(crafted).serialized().contains("18446744073709551615"))
+  }
+
+  @Test func kQuantFallbacksFollowLlamaCpp() throws {
+    // tiny-gpt2: 33,792 weights in 2-D tensors whose rows (32, 96, 128) hold no whole 256-block,
+    // 896 1-D weights that stay F32 (3,584 bytes). llama.cpp 0c1e57098 (llama-quant.cpp,
+    // tensor_type_fallback) quantizes such rows as Q6_K -> Q8_0, Q5_K -> Q5_1, Q4_K -> Q5_0,
+    // Q3_K and Q2_K -> Q4_0, IQ2_XS -> IQ4_NL: 1,056 blocks of 32 at 34, 24, 22, 18, 18, 18 bytes.
+    let m = Self.estimate(try CheckpointLoader.load(Paths.testData("tiny-gpt2.safetensors")))
+    func bytes(_ name: String) -> UInt64? { m.precisions.first { $0.name == name }?.bytes }
+    #expect(bytes("Q6_K") == 1056 * 34 + 3584)
+    #expect(bytes("Q5_K") == 1056 * 24 + 3584)
+    #expect(bytes("Q4_K") == 1056 * 22 + 3584)
+    #expect(bytes("Q3_K") == 1056 * 18 + 3584)
+    #expect(bytes("Q2_K") == 1056 * 18 + 3584)
+    #expect(bytes("IQ2_XS") == 1056 * 18 + 3584)
+    let text = MemoryReport.text(m)
+    #expect(text.contains("Q4_K 26.2 KiB (all rows fall back to Q5_0)"))
+    #expect(text.contains("Q2_K 22.1 KiB (all rows fall back to Q4_0)"))
+
+    // SmolLM2: rows of 576 (token_embd, attention, ffn_gate/up: 107,937,792 weights) fall back,
+    // ffn_down's rows of 1,536 take Q4_K (26,542,080 weights), 35,136 norm weights stay F32:
+    // 3,373,056 x 22 + 103,680 x 144 + 140,544 bytes.
+    let smol = Self.estimate(try Self.smolLM2())
+    #expect(smol.precisions.first { $0.name == "Q4_K" }?.bytes == 89_277_696)
+    let smolText = MemoryReport.text(smol)
+    #expect(smolText.contains("Q4_K 85.1 MiB (rows of 576 fall back to Q5_0)"))
+    // One unit per line.
+    for line in smolText.split(separator: "\n") + text.split(separator: "\n") {
+      #expect(Self.units(line).count <= 1, "\(line)")
+    }
   }
 
   @Test func gpuSizes() {

@@ -99,6 +99,19 @@ public struct MemoryEstimate: Sendable {
   public struct Precision: Sendable {
     public var name: String
     public var bytes: UInt64?
+    /// Rows that cannot hold this type's blocks, by the type they fall back to.
+    public var fallbacks: [Fallback] = []
+  }
+
+  /// Tensors whose rows (innermost dimension) are not a multiple of a type's block, and the type
+  /// llama.cpp's quantizer stores them as instead.
+  public struct Fallback: Equatable, Sendable {
+    public var type: String
+    /// The distinct row widths that fall back, smallest first.
+    public var rowWidths: [UInt64]
+    public var parameters: UInt64
+    /// Every quantizable (2-D or larger) tensor falls back.
+    public var allRows: Bool
   }
 
   public struct GPUFit: Sendable {
@@ -220,27 +233,59 @@ public struct MemoryEstimate: Sendable {
     return out
   }
 
-  /// The parameters at other precisions, from the widest format down. ggml block types apply to tensors
-  /// of two or more dimensions whose rows hold whole blocks; a row that does not falls back to
-  /// Q8_0 (or F16 when not a multiple of 32); 1-D tensors (norms, biases) stay F32, as
-  /// llama.cpp's quantizer leaves them. int8/int4 carry one F16 scale per group of 128.
+  /// llama.cpp's fallback when a row does not hold whole blocks of `type` (llama.cpp 0c1e57098,
+  /// src/llama-quant.cpp tensor_type_fallback): 256-block IQ types -> IQ4_NL, Q2_K and Q3_K (and
+  /// TQ1_0, TQ2_0) -> Q4_0, Q4_K -> Q5_0, Q5_K -> Q5_1, Q6_K -> Q8_0; a 32-block type keeps itself;
+  /// then F16 if the row does not hold whole blocks of that either.
+  static func fallback(for type: GGMLType, row: UInt64) -> GGMLType {
+    guard row % type.blockElements != 0 else { return type }
+    let id: UInt32
+    switch type.name {
+    case "IQ1_S", "IQ1_M", "IQ2_XXS", "IQ2_XS", "IQ2_S", "IQ3_XXS", "IQ3_S", "IQ4_XS": id = 20  // IQ4_NL
+    case "Q2_K", "Q3_K", "TQ1_0", "TQ2_0": id = 2  // Q4_0
+    case "Q4_K": id = 6  // Q5_0
+    case "Q5_K": id = 7  // Q5_1
+    case "Q6_K": id = 8  // Q8_0
+    default: id = type.id
+    }
+    let next = GGMLType.type(id: id) ?? type
+    return row % next.blockElements == 0 ? next : GGMLType.type(id: 1)!  // F16
+  }
+
+  /// The parameters at other precisions, from the widest format down. ggml block types apply to
+  /// tensors of two or more dimensions, whose rows fall back as llama.cpp's quantizer does when
+  /// they do not hold whole blocks (`fallback(for:row:)`); 1-D tensors (norms, biases) stay F32,
+  /// as llama.cpp leaves them. int8/int4 carry one F16 scale per group of 128.
   static func whatIf(_ catalog: Catalog) -> [Precision] {
     let parameters = catalog.tensors.filter { $0.role == .parameter }
+    let matrices = parameters.filter { $0.shape.count >= 2 }.count
     func uniform(_ name: String, bits: UInt64) -> Precision {
       Precision(name: name, bytes: parameters.reduce(UInt64?(0)) { $0.plus(UInt64?.exact($1.parameters).scaled(bits, 8)) })
     }
     func blocks(_ name: String, _ id: UInt32) -> Precision {
       let type = GGMLType.type(id: id)!
-      let q8 = GGMLType.type(id: 8)!
-      let bytes = parameters.reduce(UInt64?(0)) { sum, t in
-        let row = t.shape.last ?? 1
+      var bytes: UInt64? = 0
+      var fallbacks: [String: (widths: Set<UInt64>, parameters: UInt64, tensors: Int)] = [:]
+      for t in parameters {
         let n = UInt64?.exact(t.parameters)
-        if t.shape.count < 2 { return sum.plus(n.times(4)) }
-        if row % type.blockElements == 0 { return sum.plus(n.map { $0 / type.blockElements }.times(type.blockBytes)) }
-        if row % q8.blockElements == 0 { return sum.plus(n.map { $0 / q8.blockElements }.times(q8.blockBytes)) }
-        return sum.plus(n.times(2))
+        guard t.shape.count >= 2 else {
+          bytes = bytes.plus(n.times(4))
+          continue
+        }
+        let row = t.shape.last ?? 1
+        let used = fallback(for: type, row: row)
+        bytes = bytes.plus(n.map { $0 / used.blockElements }.times(used.blockBytes))
+        if used != type {
+          var entry = fallbacks[used.name] ?? ([], 0, 0)
+          entry.widths.insert(row)
+          entry.parameters = entry.parameters.plus(t.parameters)
+          entry.tensors += 1
+          fallbacks[used.name] = entry
+        }
       }
-      return Precision(name: name, bytes: bytes)
+      let list = fallbacks.map { Fallback(type: $0.key, rowWidths: $0.value.widths.sorted(), parameters: $0.value.parameters, allRows: $0.value.tensors == matrices) }
+        .sorted { $0.parameters > $1.parameters }
+      return Precision(name: name, bytes: bytes, fallbacks: list)
     }
     func grouped(_ name: String, bits: UInt64) -> Precision {
       let bytes = parameters.reduce(UInt64?(0)) { sum, t in

@@ -67,7 +67,7 @@ public enum MemoryReport {
     table.add(["weights as stored", stored])
     // One unit for the whole list, so the precisions compare down the lines too.
     let unit = SizeUnit.shared(by: m.precisions.map(\.bytes))
-    let items = m.precisions.map { "\($0.name) \(unit.format($0.bytes))" }
+    let items = m.precisions.map { "\($0.name) \(unit.format($0.bytes))" + fallbackNote($0.fallbacks) }
     for (k, line) in packed(items, width: valueWidth).enumerated() {
       table.add([k == 0 ? "at other precisions" : "", line])
     }
@@ -115,9 +115,11 @@ public enum MemoryReport {
         "    full fine-tuning = 16 B/param: bf16 weights 2, bf16 grads 2, fp32 master 4,",
         "      Adam moments 8; activations excluded.",
         "    LoRA trainable = rank x (rows + cols) per 2-D attention/FFN/expert matrix.",
-        "    other precisions: ggml blocks for 2-D tensors whose rows hold whole blocks",
-        "      (else Q8_0, else F16); 1-D tensors stay F32; int8/int4 add one F16 scale",
-        "      per 128 weights.",
+        "    other precisions: ggml blocks for 2-D tensors; a row that does not hold",
+        "      whole blocks falls back as llama.cpp quantizes it (llama-quant.cpp):",
+        "      Q6_K -> Q8_0, Q5_K -> Q5_1, Q4_K -> Q5_0, Q3_K and Q2_K -> Q4_0, IQ types",
+        "      -> IQ4_NL, then F16 if not a multiple of 32; 1-D tensors stay F32;",
+        "      int8/int4 add one F16 scale per 128 weights.",
         "    overflow: a size past 2^64 - 1 bytes (null in JSON).",
       ]
       if let a = m.attention {
@@ -141,6 +143,18 @@ public enum MemoryReport {
       }
     }
     return lines.joined(separator: "\n")
+  }
+
+  /// Which rows a block type could not take, and what they fall back to: ` (all rows fall back
+  /// to Q5_0)`, ` (rows of 576 fall back to Q5_0)`, ` (rows of 100 fall back to F16)`.
+  static func fallbackNote(_ fallbacks: [MemoryEstimate.Fallback]) -> String {
+    guard !fallbacks.isEmpty else { return "" }
+    let parts = fallbacks.enumerated().map { k, f -> String in
+      let widths = f.rowWidths.prefix(3).map { Units.grouped($0) }.joined(separator: ", ") + (f.rowWidths.count > 3 ? ", ..." : "")
+      let rows = f.allRows ? "all rows" : "rows of \(widths)"
+      return k == 0 ? "\(rows) fall back to \(f.type)" : "\(rows) to \(f.type)"
+    }
+    return " (" + parts.joined(separator: "; ") + ")"
   }
 
   /// The KV cache's lines: its size at the context, and which layers cache less.
@@ -181,50 +195,66 @@ public enum MemoryReport {
   }
 
   public static func json(_ m: MemoryEstimate) -> JSONValue {
-    .object([
+    let serving: JSONValue = .object([
+      ("weights", json(m.weightBytes)), ("kv_cache", json(m.kvBytes)), ("recurrent_state", json(m.recurrentBytes)),
+      ("overhead", json(m.overheadBytes)), ("total", json(m.servingBytes)),
+      ("active_parameters", m.activeParameters.map(json) ?? .null),
+    ])
+    let training: JSONValue = .object([
+      ("full_fine_tuning_bytes", json(m.fullFineTuneBytes)),
+      ("bytes_per_parameter", .unsigned(MemoryEstimate.fullFineTuneBytesPerParameter)),
+      ("lora_rank", .int(m.loraRank)), ("lora_trainable_parameters", json(m.loraTrainable)),
+      ("lora_bytes", json(m.loraBytes)),
+    ])
+    return .object([
       ("weights_bytes", json(m.weightBytes)),
       ("by_component", .object(m.byComponent.map { ($0.component, json($0.bytes)) })),
-      ("precisions", .array(m.precisions.map { .object([("precision", .string($0.name)), ("bytes", json($0.bytes))]) })),
-      ("kv_cache", m.attention.map { a in
-        .object([
-          ("layers", .int(a.layers)), ("kv_heads", .int(a.kvHeads)), ("key_dim", .int(a.keyDim)), ("value_dim", .int(a.valueDim)),
-          ("full_layers", .int(a.fullLayers)), ("sliding_layers", .int(a.slidingLayers)),
-          ("sliding_window", a.slidingWindow.map(JSONValue.int) ?? .null), ("recurrent_layers", .int(a.recurrentLayers)),
-          ("shared_kv_layers", .int(a.sharedLayers)), ("trained_context", a.trainedContext.map(JSONValue.int) ?? .null),
-          ("latent_dim", a.latentDim.map(JSONValue.int) ?? .null), ("source", .string(a.source)),
-          ("per_token", .object(m.kvPerToken.map { ($0.type, json($0.bytes)) })),
-          ("context", .int(m.context)), ("batch", .int(m.batch)), ("cache_type", .string(m.cacheType)),
-          ("bytes", json(m.kvBytes)),
-        ])
-      } ?? .null),
-      ("recurrent_state", m.attention.flatMap { a in
-        a.recurrentState.map { r in
-          .object([
-            ("layers", .int(a.recurrentLayers)), ("conv_kernel", .int(r.convKernel)), ("inner_size", .int(r.innerSize)),
-            ("state_size", .int(r.stateSize)), ("group_count", .int(r.groupCount)),
-            ("elements_per_layer", json(r.elementsPerLayer)), ("bytes_per_element", .unsigned(RecurrentState.bytesPerElement)),
-            ("sequences", .int(m.batch)), ("bytes", json(m.recurrentBytes)),
-          ])
-        }
-      } ?? .null),
-      ("serving", .object([
-        ("weights", json(m.weightBytes)), ("kv_cache", json(m.kvBytes)), ("recurrent_state", json(m.recurrentBytes)),
-        ("overhead", json(m.overheadBytes)),
-        ("total", json(m.servingBytes)), ("active_parameters", m.activeParameters.map(json) ?? .null),
-      ])),
-      ("training", .object([
-        ("full_fine_tuning_bytes", json(m.fullFineTuneBytes)),
-        ("bytes_per_parameter", .unsigned(MemoryEstimate.fullFineTuneBytesPerParameter)),
-        ("lora_rank", .int(m.loraRank)), ("lora_trainable_parameters", json(m.loraTrainable)),
-        ("lora_bytes", json(m.loraBytes)),
-      ])),
-      ("gpus", .array(m.gpuFits.map { f in
-        .object([
-          ("gpu", .string(f.gpu.name)), ("bytes", .unsigned(f.gpu.bytes)), ("fits", .bool(f.fits)),
-          ("max_context", .int(f.maxContext)), ("best_precision", .optional(f.bestPrecision)),
-        ])
-      })),
+      ("precisions", .array(m.precisions.map(json))),
+      ("kv_cache", m.attention.map { kvJSON(m, $0) } ?? .null),
+      ("recurrent_state", m.attention.flatMap { a in a.recurrentState.map { recurrentJSON(m, a, $0) } } ?? .null),
+      ("serving", serving),
+      ("training", training),
+      ("gpus", .array(m.gpuFits.map(json))),
       ("warnings", .array(m.warnings.map(JSONValue.string))),
+    ])
+  }
+
+  static func json(_ p: MemoryEstimate.Precision) -> JSONValue {
+    let fallbacks: [JSONValue] = p.fallbacks.map { f in
+      .object([
+        ("type", .string(f.type)), ("row_widths", .array(f.rowWidths.map(JSONValue.unsigned))),
+        ("parameters", json(f.parameters)), ("all_rows", .bool(f.allRows)),
+      ])
+    }
+    return .object([("precision", .string(p.name)), ("bytes", json(p.bytes)), ("fallbacks", .array(fallbacks))])
+  }
+
+  static func kvJSON(_ m: MemoryEstimate, _ a: AttentionShape) -> JSONValue {
+    .object([
+      ("layers", .int(a.layers)), ("kv_heads", .int(a.kvHeads)), ("key_dim", .int(a.keyDim)), ("value_dim", .int(a.valueDim)),
+      ("full_layers", .int(a.fullLayers)), ("sliding_layers", .int(a.slidingLayers)),
+      ("sliding_window", a.slidingWindow.map(JSONValue.int) ?? .null), ("recurrent_layers", .int(a.recurrentLayers)),
+      ("shared_kv_layers", .int(a.sharedLayers)), ("trained_context", a.trainedContext.map(JSONValue.int) ?? .null),
+      ("latent_dim", a.latentDim.map(JSONValue.int) ?? .null), ("source", .string(a.source)),
+      ("per_token", .object(m.kvPerToken.map { ($0.type, json($0.bytes)) })),
+      ("context", .int(m.context)), ("batch", .int(m.batch)), ("cache_type", .string(m.cacheType)),
+      ("bytes", json(m.kvBytes)),
+    ])
+  }
+
+  static func recurrentJSON(_ m: MemoryEstimate, _ a: AttentionShape, _ r: RecurrentState) -> JSONValue {
+    .object([
+      ("layers", .int(a.recurrentLayers)), ("conv_kernel", .int(r.convKernel)), ("inner_size", .int(r.innerSize)),
+      ("state_size", .int(r.stateSize)), ("group_count", .int(r.groupCount)),
+      ("elements_per_layer", json(r.elementsPerLayer)), ("bytes_per_element", .unsigned(RecurrentState.bytesPerElement)),
+      ("sequences", .int(m.batch)), ("bytes", json(m.recurrentBytes)),
+    ])
+  }
+
+  static func json(_ f: MemoryEstimate.GPUFit) -> JSONValue {
+    .object([
+      ("gpu", .string(f.gpu.name)), ("bytes", .unsigned(f.gpu.bytes)), ("fits", .bool(f.fits)),
+      ("max_context", .int(f.maxContext)), ("best_precision", .optional(f.bestPrecision)),
     ])
   }
 }
