@@ -117,6 +117,36 @@ import Testing
     return found
   }
 
+  @Test func contextHeadlineStopsAtTheTrainedLength() throws {
+    let m = Self.estimate(try Self.smolLM2(), .init(gpus: MemoryEstimate.GPU.parse("rtx4090,1GiB")!))
+    // 24 GiB - 1 GiB runtime leaves 23 GiB for (weights + KV) x 1.05: 96,576,768 + 23,040 x n bytes
+    // with n = 1,016,644 tokens. SmolLM2 was trained on 8,192: the headline says 8,192.
+    #expect(m.gpuFits[0].maxContext == 8192)
+    let text = MemoryReport.text(m)
+    #expect(text.contains("    rtx4090              24.0 GiB: fits, context up to 8,192, best fit F32\n"))
+    #expect(text.contains("memory for 1.0M tokens: beyond the trained context"))
+    #expect(!text.contains("context up to 1.0M"))
+    // 1 GiB is all runtime overhead: not even the weights fit, so no "context up to 0".
+    #expect(text.contains("    1gib                 1.00 GiB: does not fit, best fit none"))
+    #expect(!text.contains("context up to 0"))
+
+    // Some context but not the trained 32,768 (the Gemma-3-like shape, no weights): 1.1 GiB - 1 GiB
+    // leaves 107,374,182 bytes for KV x 1.05, so KV <= 102,261,126 = 22 x 512 x 1,024 + 4 x 1,024 x n:
+    // n = 22,150.
+    let gemma = Self.estimate(HybridCacheTests.gemma3, .init(gpus: MemoryEstimate.GPU.parse("1.1GiB")!))
+    #expect(gemma.gpuFits[0].maxContext == 22_150)
+    let gemmaText = MemoryReport.text(gemma)
+    #expect(gemmaText.contains("    1.1gib               1.10 GiB: does not fit at 32,768 tokens, best fit none\n"))
+    #expect(gemmaText.contains("\n                         context up to 22,150"))
+  }
+
+  @Test func contextPastTheTrainedLengthIsAWarning() throws {
+    let m = Self.estimate(try Self.smolLM2(), .init(context: 16_384))
+    #expect(m.gpuFits.isEmpty)
+    #expect(m.warnings == ["--context 16,384 is beyond the trained context (8,192 tokens): the model was not trained for it"])
+    #expect(Self.estimate(try Self.smolLM2(), .init(context: 8192)).warnings.isEmpty)
+  }
+
   @Test func saturatedSizesAreOverflowNotNumbers() throws {
     let h100 = MemoryEstimate.GPU.parse("h100")!
     // 23,040 bytes x 10^12 tokens x 10^8 sequences = 2.3 x 10^24 bytes: past 2^64 - 1.

@@ -116,12 +116,22 @@ public struct MemoryEstimate: Sendable {
 
   public struct GPUFit: Sendable {
     public var gpu: GPU
+    /// The weights as stored and the cache at the context asked for fit.
     public var fits: Bool
-    /// The longest context (at the batch size) that fits with the weights as stored; 0 if none.
-    public var maxContext: Int
+    /// The longest context (at the batch size) that fits with the weights as stored, up to the
+    /// trained context when the model states one: past it the model was not trained, however
+    /// much memory is left. 0 if not even one token fits; nil without a KV estimate.
+    public var maxContext: Int?
+    /// The longest context memory alone allows (`searchLimit` at most); nil without a KV estimate.
+    public var memoryContext: Int?
+    /// The cache stops growing (only sliding-window and recurrent layers): memory sets no limit.
+    public var memoryUnbounded: Bool
     /// The what-if precision with the most bytes that still fits at the context asked for.
     public var bestPrecision: String?
   }
+
+  /// The longest context the GPU fit looks for (2^24 tokens).
+  public static let searchLimit = 1 << 24
 
   // Every size is exact or nil, nil meaning it passed 2^64 - 1 (see CheckedSize).
   public var parameters: UInt64?
@@ -188,14 +198,18 @@ public struct MemoryEstimate: Sendable {
       return need <= gpu.bytes
     }
     let fits = options.gpus.map { gpu -> GPUFit in
-      var low = 0, high = 1 << 24
+      var low = 0, high = searchLimit
       while low < high {
         let mid = (low + high + 1) / 2
         if fits(weights, cached(kv(cache, context: mid)), in: gpu) { low = mid } else { high = mid - 1 }
       }
       // The most bytes that fit is the most precise (Q8_0's 8.5 bits beat F8's 8).
       let best = precisions.filter { fits($0.bytes, cached(kvBytes), in: gpu) }.max { ($0.bytes ?? 0) < ($1.bytes ?? 0) }
-      return GPUFit(gpu: gpu, fits: fits(weights, cached(kvBytes), in: gpu), maxContext: attention == nil ? 0 : low, bestPrecision: best?.name)
+      let capped = min(low, attention?.trainedContext.map { max($0, 0) } ?? low)
+      return GPUFit(
+        gpu: gpu, fits: fits(weights, cached(kvBytes), in: gpu), maxContext: attention == nil ? nil : capped,
+        memoryContext: attention == nil ? nil : low, memoryUnbounded: low == searchLimit && attention?.fullLayers == 0,
+        bestPrecision: best?.name)
     }
     var estimate = MemoryEstimate(
       parameters: parameters, activeParameters: active, weightBytes: weights,
@@ -206,6 +220,11 @@ public struct MemoryEstimate: Sendable {
       loraRank: options.loraRank, loraTrainable: trainable, loraBytes: weights.plus(trainable.times(fullFineTuneBytesPerParameter)),
       gpuFits: fits, warnings: [])
     estimate.warnings = estimate.overflowWarnings()
+    if let asked = options.context, let trained = attention?.trainedContext, asked > trained {
+      estimate.warnings.append(
+        "--context \(Units.grouped(UInt64(count: asked))) is beyond the trained context (\(Units.grouped(UInt64(count: trained))) tokens): "
+          + "the model was not trained for it")
+    }
     return estimate
   }
 

@@ -94,11 +94,7 @@ public enum MemoryReport {
     table.add(["full fine-tuning", "\(size(m.fullFineTuneBytes)) (Adam, 16 B/param) + activations"])
     table.add(["LoRA r=\(m.loraRank)", "\(count(m.loraTrainable)) trainable: \(size(m.loraBytes)) + activations"])
     for fit in m.gpuFits {
-      let answer = fit.fits ? "fits" : "does not fit"
-      var text = "\(size(fit.gpu.bytes)): \(answer)"
-      if m.attention != nil { text += ", context up to \(Units.count(UInt64(fit.maxContext)))" }
-      text += ", best fit \(fit.bestPrecision ?? "none")"
-      table.add([fit.gpu.name, text])
+      for (k, line) in gpuLines(m, fit).enumerated() { table.add([k == 0 ? fit.gpu.name : "", line]) }
     }
     lines.append(table.render())
     if explain {
@@ -120,6 +116,8 @@ public enum MemoryReport {
         "      Q6_K -> Q8_0, Q5_K -> Q5_1, Q4_K -> Q5_0, Q3_K and Q2_K -> Q4_0, IQ types",
         "      -> IQ4_NL, then F16 if not a multiple of 32; 1-D tensors stay F32;",
         "      int8/int4 add one F16 scale per 128 weights.",
+        "    context up to: the longest that fits, at most the trained context; what",
+        "      memory allows past it is beyond the trained context.",
         "    overflow: a size past 2^64 - 1 bytes (null in JSON).",
       ]
       if let a = m.attention {
@@ -143,6 +141,29 @@ public enum MemoryReport {
       }
     }
     return lines.joined(separator: "\n")
+  }
+
+  /// Whether the model fits a GPU and how much context: capped at the trained context, with
+  /// what memory would allow past it said only as beyond the trained context; a GPU that does
+  /// not hold even one token does not fit (no "context up to 0").
+  static func gpuLines(_ m: MemoryEstimate, _ fit: MemoryEstimate.GPUFit) -> [String] {
+    let best = "best fit \(fit.bestPrecision ?? "none")"
+    let head = "\(size(fit.gpu.bytes)): "
+    guard let context = fit.maxContext, let memory = fit.memoryContext else {
+      return [head + (fit.fits ? "fits" : "does not fit") + ", " + best]
+    }
+    guard context > 0 else { return [head + "does not fit, " + best] }
+    let upTo = "context up to \(Units.grouped(UInt64(count: context)))"
+    var lines =
+      fit.fits
+      ? [head + "fits, \(upTo), " + best]
+      : [head + "does not fit at \(Units.grouped(UInt64(count: m.context))) tokens, " + best, upTo]
+    if let trained = m.attention?.trainedContext, memory > trained {
+      let amount =
+        fit.memoryUnbounded ? "any length" : "\(Units.count(UInt64(count: memory)))\(memory == MemoryEstimate.searchLimit ? "+" : "") tokens"
+      lines.append("memory for \(amount): beyond the trained context")
+    }
+    return lines
   }
 
   /// Which rows a block type could not take, and what they fall back to: ` (all rows fall back
@@ -254,7 +275,9 @@ public enum MemoryReport {
   static func json(_ f: MemoryEstimate.GPUFit) -> JSONValue {
     .object([
       ("gpu", .string(f.gpu.name)), ("bytes", .unsigned(f.gpu.bytes)), ("fits", .bool(f.fits)),
-      ("max_context", .int(f.maxContext)), ("best_precision", .optional(f.bestPrecision)),
+      ("max_context", f.maxContext.map(JSONValue.int) ?? .null),
+      ("max_context_memory", f.memoryUnbounded ? .null : f.memoryContext.map(JSONValue.int) ?? .null),
+      ("best_precision", .optional(f.bestPrecision)),
     ])
   }
 }
