@@ -5,11 +5,15 @@ struct MemoryCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "memory",
     abstract: "Estimate what a checkpoint costs to store, serve (weights + KV cache) and fine-tune.",
-    discussion: "Sizes are printed in GiB (2^30 bytes) and given in bytes in JSON. --explain states every formula.")
+    discussion: """
+      Sizes are printed in binary units (1 GiB = 2^30 bytes), one unit per line, and given in bytes \
+      in JSON; a size past 2^64 - 1 bytes is 'overflow' (null in JSON) with a warning. --explain \
+      states every formula.
+      """)
 
   @OptionGroup var inputs: InputOptions
 
-  @Option(help: "Context length in tokens for the KV cache (default: the model's trained context).")
+  @Option(help: "Context length in tokens for the KV cache (default: the model's trained context; past it is a warning).")
   var context: Int?
 
   @Option(help: "Sequences served at once.")
