@@ -244,7 +244,7 @@ public struct MemoryEstimate: Sendable {
     let tokens = "\(Units.grouped(UInt64(count: context))) tokens x \(Units.grouped(UInt64(count: batch)))"
     if kvPerToken.contains(where: { $0.bytes == nil }) { check(nil, "the KV cache per token") }
     else { check(kvBytes, "the KV cache at \(tokens)") }
-    check(recurrentBytes, "the recurrent state of \(Units.grouped(UInt64(count: batch))) sequences")
+    check(recurrentBytes, "the recurrent state of \(Units.grouped(UInt64(count: batch))) sequence\(batch == 1 ? "" : "s")")
     if weightBytes != nil && kvBytes != nil && recurrentBytes != nil { check(servingBytes, "the serving total") }
     if parameters != nil { check(fullFineTuneBytes, "the full fine-tuning size") }
     check(loraTrainable, "the LoRA trainable parameter count", bytes: false)
