@@ -5,11 +5,15 @@ struct MemoryCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "memory",
     abstract: "Estimate what a checkpoint costs to store, serve (weights + KV cache) and fine-tune.",
-    discussion: "Sizes are printed in GiB (2^30 bytes) and given in bytes in JSON. --explain states every formula.")
+    discussion: """
+      Sizes are printed in binary units (1 GiB = 2^30 bytes), one unit per line, and given in bytes \
+      in JSON; a size past 2^64 - 1 bytes is 'overflow' (null in JSON) with a warning. --explain \
+      states every formula.
+      """)
 
   @OptionGroup var inputs: InputOptions
 
-  @Option(help: "Context length in tokens for the KV cache (default: the model's trained context).")
+  @Option(help: "Context length in tokens for the KV cache (default: the model's trained context; past it is a warning).")
   var context: Int?
 
   @Option(help: "Sequences served at once.")
@@ -50,8 +54,14 @@ struct MemoryCommand: ParsableCommand {
   }
 
   func run() throws {
-    try Runner(options: inputs).run(
-      text: { catalog in catalog.path + "\n" + MemoryReport.text(estimate(catalog), explain: explain) },
+    // Per-layer keys (head_count_kv, sliding_window_pattern) are arrays as long as the model is
+    // deep: keep them whole, not the first eight items the other reports show.
+    try Runner(options: inputs, load: LoadOptions(arrayItems: AttentionShape.maxLayers)).run(
+      text: { catalog in
+        let memory = estimate(catalog)
+        for warning in memory.warnings { printError("warning: \(warning)") }
+        return catalog.path + "\n" + MemoryReport.text(memory, explain: explain)
+      },
       json: { catalog in
         .object([("schema", .string(JSONReport.schema)), ("path", .string(catalog.path)), ("memory", MemoryReport.json(estimate(catalog)))])
       })

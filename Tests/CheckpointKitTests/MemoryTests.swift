@@ -22,7 +22,8 @@ import Testing
     #expect(m.kvBytes == 23_040 * 8192)
     #expect(m.weightBytes == 96_576_768)
     #expect(m.fullFineTuneBytes == 134_515_008 * 16)
-    #expect(m.overheadBytes == (1 << 30) + (96_576_768 + 23_040 * 8192) / 20)
+    let overhead: UInt64 = (1 << 30) + (96_576_768 + 23_040 * 8192) / 20
+    #expect(m.overheadBytes == overhead)
   }
 
   /// A catalog shaped like Llama-3-8B (BF16), built by hand, with its GGUF-style keys.
@@ -100,6 +101,106 @@ import Testing
     #expect(m.attention == nil)
     #expect(m.kvBytes == 0)
     #expect(m.fullFineTuneBytes == 22_713_216 * 16)
+  }
+
+  static func smolLM2() throws -> Catalog {
+    try CheckpointLoader.load(Paths.real("smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"))
+  }
+
+  /// The size units of a line (`B`, `KiB`, `MiB`, `GiB`) that follow a number.
+  static func units(_ line: Substring) -> Set<String> {
+    let words = line.split(separator: " ").map { String($0.filter { !",;:()".contains($0) }) }
+    var found: Set<String> = []
+    for k in words.indices.dropFirst() where ["B", "KiB", "MiB", "GiB"].contains(words[k]) {
+      if Double(words[k - 1]) != nil { found.insert(words[k]) }
+    }
+    return found
+  }
+
+  @Test func contextHeadlineStopsAtTheTrainedLength() throws {
+    let m = Self.estimate(try Self.smolLM2(), .init(gpus: MemoryEstimate.GPU.parse("rtx4090,1GiB")!))
+    // 24 GiB - 1 GiB runtime leaves 23 GiB for (weights + KV) x 1.05: 96,576,768 + 23,040 x n bytes
+    // with n = 1,016,644 tokens. SmolLM2 was trained on 8,192: the headline says 8,192.
+    #expect(m.gpuFits[0].maxContext == 8192)
+    let text = MemoryReport.text(m)
+    #expect(text.contains("    rtx4090              24.0 GiB: fits, context up to 8,192, best fit F32\n"))
+    #expect(text.contains("memory for 1.0M tokens: beyond the trained context"))
+    #expect(!text.contains("context up to 1.0M"))
+    // 1 GiB is all runtime overhead: not even the weights fit, so no "context up to 0".
+    #expect(text.contains("    1gib                 1.00 GiB: does not fit, best fit none"))
+    #expect(!text.contains("context up to 0"))
+
+    // Some context but not the trained 32,768 (the Gemma-3-like shape, no weights): 1.1 GiB - 1 GiB
+    // leaves 107,374,182 bytes for KV x 1.05, so KV <= 102,261,126 = 22 x 512 x 1,024 + 4 x 1,024 x n:
+    // n = 22,150.
+    let gemma = Self.estimate(HybridCacheTests.gemma3, .init(gpus: MemoryEstimate.GPU.parse("1.1GiB")!))
+    #expect(gemma.gpuFits[0].maxContext == 22_150)
+    let gemmaText = MemoryReport.text(gemma)
+    #expect(gemmaText.contains("    1.1gib               1.10 GiB: does not fit at 32,768 tokens, best fit none\n"))
+    #expect(gemmaText.contains("\n                         context up to 22,150"))
+  }
+
+  @Test func contextPastTheTrainedLengthIsAWarning() throws {
+    let m = Self.estimate(try Self.smolLM2(), .init(context: 16_384))
+    #expect(m.gpuFits.isEmpty)
+    #expect(m.warnings == ["--context 16,384 is beyond the trained context (8,192 tokens): the model was not trained for it"])
+    #expect(Self.estimate(try Self.smolLM2(), .init(context: 8192)).warnings.isEmpty)
+  }
+
+  @Test func saturatedSizesAreOverflowNotNumbers() throws {
+    let h100 = MemoryEstimate.GPU.parse("h100")!
+    // 23,040 bytes x 10^12 tokens x 10^8 sequences = 2.3 x 10^24 bytes: past 2^64 - 1.
+    let m = Self.estimate(try Self.smolLM2(), .init(context: 1_000_000_000_000, batch: 100_000_000, gpus: h100))
+    let text = MemoryReport.text(m)
+    #expect(text.contains("    KV cache             overflow (f16) at 1,000,000,000,000 tokens x 100,000,000\n"))
+    #expect(text.contains("    serving              overflow = weights + KV + overhead\n"))
+    #expect(!text.contains("17179869184") && !text.contains("858993460"))
+    #expect(m.warnings.contains { $0.contains("KV cache") && $0.contains("2^64") })
+    let json = MemoryReport.json(m).serialized()
+    #expect(!json.contains("18446744073709551615"))
+    #expect(json.contains(#""bytes": null"#) && json.contains(#""total": null"#))
+
+    // Tensors whose sizes sum past 2^64 (a crafted header): the weights are overflow too.
+    let huge = (0..<8).map { k in
+      TensorRecord(name: "blk.\(k).ffn_up.weight", dtype: "F32", shape: TensorShape([1 << 31, 1 << 31]), elements: 1 << 62,
+                   bytes: 1 << 62, bitsPerElement: 32, component: .ffn, layer: k)
+    }
+    let crafted = Self.estimate(Catalog(path: "huge.gguf", format: .gguf, files: [], metadata: [], tensors: huge))
+    let craftedText = MemoryReport.text(crafted)
+    #expect(craftedText.contains("    weights as stored    overflow\n"))
+    #expect(craftedText.contains("    full fine-tuning     overflow (Adam, 16 B/param) + activations\n"))
+    #expect(!craftedText.contains("17179869184"))
+    #expect(!MemoryReport.json(crafted).serialized().contains("18446744073709551615"))
+  }
+
+  @Test func kQuantFallbacksFollowLlamaCpp() throws {
+    // tiny-gpt2: 33,792 weights in 2-D tensors whose rows (32, 96, 128) hold no whole 256-block,
+    // 896 1-D weights that stay F32 (3,584 bytes). llama.cpp 0c1e57098 (llama-quant.cpp,
+    // tensor_type_fallback) quantizes such rows as Q6_K -> Q8_0, Q5_K -> Q5_1, Q4_K -> Q5_0,
+    // Q3_K and Q2_K -> Q4_0, IQ2_XS -> IQ4_NL: 1,056 blocks of 32 at 34, 24, 22, 18, 18, 18 bytes.
+    let m = Self.estimate(try CheckpointLoader.load(Paths.testData("tiny-gpt2.safetensors")))
+    func bytes(_ name: String) -> UInt64? { m.precisions.first { $0.name == name }?.bytes }
+    #expect(bytes("Q6_K") == 1056 * 34 + 3584)
+    #expect(bytes("Q5_K") == 1056 * 24 + 3584)
+    #expect(bytes("Q4_K") == 1056 * 22 + 3584)
+    #expect(bytes("Q3_K") == 1056 * 18 + 3584)
+    #expect(bytes("Q2_K") == 1056 * 18 + 3584)
+    #expect(bytes("IQ2_XS") == 1056 * 18 + 3584)
+    let text = MemoryReport.text(m)
+    #expect(text.contains("Q4_K 26.2 KiB (all rows fall back to Q5_0)"))
+    #expect(text.contains("Q2_K 22.1 KiB (all rows fall back to Q4_0)"))
+
+    // SmolLM2: rows of 576 (token_embd, attention, ffn_gate/up: 107,937,792 weights) fall back,
+    // ffn_down's rows of 1,536 take Q4_K (26,542,080 weights), 35,136 norm weights stay F32:
+    // 3,373,056 x 22 + 103,680 x 144 + 140,544 bytes.
+    let smol = Self.estimate(try Self.smolLM2())
+    #expect(smol.precisions.first { $0.name == "Q4_K" }?.bytes == 89_277_696)
+    let smolText = MemoryReport.text(smol)
+    #expect(smolText.contains("Q4_K 85.1 MiB (rows of 576 fall back to Q5_0)"))
+    // One unit per line.
+    for line in smolText.split(separator: "\n") + text.split(separator: "\n") {
+      #expect(Self.units(line).count <= 1, "\(line)")
+    }
   }
 
   @Test func gpuSizes() {

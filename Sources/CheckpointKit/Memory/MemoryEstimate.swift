@@ -95,48 +95,80 @@ public struct MemoryEstimate: Sendable {
     }
   }
 
-  /// A precision the weights could be stored at.
+  /// A precision the weights could be stored at; nil bytes: more than 2^64 - 1.
   public struct Precision: Sendable {
     public var name: String
-    public var bytes: UInt64
+    public var bytes: UInt64?
+    /// Rows that cannot hold this type's blocks, by the type they fall back to.
+    public var fallbacks: [Fallback] = []
+  }
+
+  /// Tensors whose rows (innermost dimension) are not a multiple of a type's block, and the type
+  /// llama.cpp's quantizer stores them as instead.
+  public struct Fallback: Equatable, Sendable {
+    public var type: String
+    /// The distinct row widths that fall back, smallest first.
+    public var rowWidths: [UInt64]
+    public var parameters: UInt64
+    /// Every quantizable (2-D or larger) tensor falls back.
+    public var allRows: Bool
   }
 
   public struct GPUFit: Sendable {
     public var gpu: GPU
+    /// The weights as stored and the cache at the context asked for fit.
     public var fits: Bool
-    /// The longest context (at the batch size) that fits with the weights as stored; 0 if none.
-    public var maxContext: Int
+    /// The longest context (at the batch size) that fits with the weights as stored, up to the
+    /// trained context when the model states one: past it the model was not trained, however
+    /// much memory is left. 0 if not even one token fits; nil without a KV estimate.
+    public var maxContext: Int?
+    /// The longest context memory alone allows (`searchLimit` at most); nil without a KV estimate.
+    public var memoryContext: Int?
+    /// The cache stops growing (only sliding-window and recurrent layers): memory sets no limit.
+    public var memoryUnbounded: Bool
     /// The what-if precision with the most bytes that still fits at the context asked for.
     public var bestPrecision: String?
   }
 
-  public var parameters: UInt64
+  /// The longest context the GPU fit looks for (2^24 tokens).
+  public static let searchLimit = 1 << 24
+
+  // Every size is exact or nil, nil meaning it passed 2^64 - 1 (see CheckedSize).
+  public var parameters: UInt64?
+  /// Active parameters per token of an MoE model (nil for a dense one; UInt64.max if it overflowed).
   public var activeParameters: UInt64?
-  public var weightBytes: UInt64
-  public var byComponent: [(component: String, bytes: UInt64)]
+  public var weightBytes: UInt64?
+  public var byComponent: [(component: String, bytes: UInt64?)]
   public var precisions: [Precision]
   public var attention: AttentionShape?
   public var context: Int
   public var batch: Int
   public var cacheType: String
   /// KV cache bytes per token at f16, q8_0, q4_0.
-  public var kvPerToken: [(type: String, bytes: UInt64)]
-  public var kvBytes: UInt64
-  public var overheadBytes: UInt64
-  public var servingBytes: UInt64 { weightBytes.plus(kvBytes).plus(overheadBytes) }
-  public var fullFineTuneBytes: UInt64
+  public var kvPerToken: [(type: String, bytes: UInt64?)]
+  public var kvBytes: UInt64?
+  /// Recurrent state (Mamba, gated delta nets): F32, one per sequence, whatever the context.
+  public var recurrentBytes: UInt64?
+  public var overheadBytes: UInt64?
+  public var servingBytes: UInt64? { weightBytes.plus(kvBytes).plus(recurrentBytes).plus(overheadBytes) }
+  public var fullFineTuneBytes: UInt64?
   public var loraRank: Int
-  public var loraTrainable: UInt64
-  public var loraBytes: UInt64
+  public var loraTrainable: UInt64?
+  public var loraBytes: UInt64?
   public var gpuFits: [GPUFit]
+  /// What the reader should know about these figures (a size that overflowed), one sentence each.
+  public var warnings: [String]
 
   /// Bytes per cached element: f16 2; q8_0 34 per 32; q4_0 18 per 32 (ggml's blocks).
   public static let cacheTypes: [(name: String, numerator: UInt64, denominator: UInt64)] = [
     ("f16", 2, 1), ("q8_0", 34, 32), ("q4_0", 18, 32),
   ]
   /// Serving overhead: 1 GiB for the runtime (CUDA context, kernels) plus 5% of weights and
-  /// cache for activations and fragmentation. A stated rule, not a measurement.
-  public static func overhead(weights: UInt64, kv: UInt64) -> UInt64 { UInt64(1 << 30).plus(weights.plus(kv) / 20) }
+  /// cache (KV and recurrent state) for activations and fragmentation. A stated rule, not a
+  /// measurement.
+  public static func overhead(weights: UInt64?, kv: UInt64?) -> UInt64? {
+    UInt64?(1 << 30).plus(weights.plus(kv).map { $0 / 20 })
+  }
   /// Full fine-tuning with mixed precision and Adam: bf16 weights 2 + bf16 gradients 2 + fp32
   /// master weights 4 + two fp32 Adam moments 8 = 16 bytes per parameter, activations excluded.
   public static let fullFineTuneBytesPerParameter: UInt64 = 16
@@ -145,67 +177,141 @@ public struct MemoryEstimate: Sendable {
     let attention = (catalog.format == .gguf || catalog.format == .splitGGUF) ? AttentionShape.from(gguf: catalog) : config.flatMap(AttentionShape.from(config:))
     let context = options.context ?? attention?.trainedContext ?? 4096
     let cache = cacheTypes.first { $0.name == options.cacheType } ?? cacheTypes[0]
-    func kv(_ type: (name: String, numerator: UInt64, denominator: UInt64), context: Int) -> UInt64 {
+    func kv(_ type: (name: String, numerator: UInt64, denominator: UInt64), context: Int) -> UInt64? {
       guard let attention else { return 0 }
-      return attention.elements(context: context).times(UInt64(count: options.batch)).times(type.numerator) / type.denominator
+      return UInt64?.exact(attention.elements(context: context)).times(UInt64(count: options.batch)).scaled(type.numerator, type.denominator)
     }
-    let weights = summary.totals.bytes
+    let parameters = UInt64?.exact(summary.totals.parameters)
+    let weights = UInt64?.exact(summary.totals.bytes)
     let kvBytes = kv(cache, context: context)
+    let recurrent = (attention?.recurrentElements ?? 0).times(UInt64(count: options.batch)).times(RecurrentState.bytesPerElement)
+    // The cache as a whole: KV (grows with the context) and recurrent state (does not).
+    func cached(_ kv: UInt64?) -> UInt64? { kv.plus(recurrent) }
     let precisions = whatIf(catalog)
-    let overhead = overhead(weights: weights, kv: kvBytes)
+    let overhead = overhead(weights: weights, kv: cached(kvBytes))
     // LoRA on every 2-D projection of attention and the FFN/experts: r x (rows + cols) each.
     let targets: Set<Component> = [.attention, .ffn, .experts, .sharedExperts]
     let trainable = catalog.tensors.filter { $0.role == .parameter && targets.contains($0.component) && $0.shape.count == 2 }
-      .reduce(UInt64(0)) { $0.plus(UInt64(count: options.loraRank).times($1.shape[0].plus($1.shape[1]))) }
+      .reduce(UInt64?(0)) { $0.plus(UInt64?(UInt64(count: options.loraRank)).times(.exact($1.shape[0].plus($1.shape[1])))) }
+    func fits(_ weights: UInt64?, _ kv: UInt64?, in gpu: GPU) -> Bool {
+      guard let need = weights.plus(kv).plus(MemoryEstimate.overhead(weights: weights, kv: kv)) else { return false }
+      return need <= gpu.bytes
+    }
     let fits = options.gpus.map { gpu -> GPUFit in
-      let need = weights.plus(kvBytes).plus(overhead)
-      var low = 0, high = 1 << 24
+      var low = 0, high = searchLimit
       while low < high {
         let mid = (low + high + 1) / 2
-        let kvMid = kv(cache, context: mid)
-        if weights.plus(kvMid).plus(MemoryEstimate.overhead(weights: weights, kv: kvMid)) <= gpu.bytes { low = mid } else { high = mid - 1 }
+        if fits(weights, cached(kv(cache, context: mid)), in: gpu) { low = mid } else { high = mid - 1 }
       }
       // The most bytes that fit is the most precise (Q8_0's 8.5 bits beat F8's 8).
-      let best = precisions.filter { p in p.bytes.plus(kvBytes).plus(MemoryEstimate.overhead(weights: p.bytes, kv: kvBytes)) <= gpu.bytes }
-        .max { $0.bytes < $1.bytes }
-      return GPUFit(gpu: gpu, fits: need <= gpu.bytes, maxContext: attention == nil ? 0 : low, bestPrecision: best?.name)
+      let best = precisions.filter { fits($0.bytes, cached(kvBytes), in: gpu) }.max { ($0.bytes ?? 0) < ($1.bytes ?? 0) }
+      let capped = min(low, attention?.trainedContext.map { max($0, 0) } ?? low)
+      return GPUFit(
+        gpu: gpu, fits: fits(weights, cached(kvBytes), in: gpu), maxContext: attention == nil ? nil : capped,
+        memoryContext: attention == nil ? nil : low, memoryUnbounded: low == searchLimit && attention?.fullLayers == 0,
+        bestPrecision: best?.name)
     }
-    return MemoryEstimate(
-      parameters: summary.totals.parameters, activeParameters: active, weightBytes: weights,
-      byComponent: summary.byComponent.map { ($0.key, $0.row.bytes) }, precisions: precisions, attention: attention,
+    var estimate = MemoryEstimate(
+      parameters: parameters, activeParameters: active, weightBytes: weights,
+      byComponent: summary.byComponent.map { ($0.key, .exact($0.row.bytes)) }, precisions: precisions, attention: attention,
       context: context, batch: options.batch, cacheType: cache.name,
-      kvPerToken: cacheTypes.map { ($0.name, kv($0, context: 1) / UInt64(count: max(options.batch, 1))) }, kvBytes: kvBytes,
-      overheadBytes: overhead, fullFineTuneBytes: summary.totals.parameters.times(fullFineTuneBytesPerParameter),
+      kvPerToken: cacheTypes.map { type in (type.name, kv(type, context: 1).map { $0 / UInt64(count: max(options.batch, 1)) }) },
+      kvBytes: kvBytes, recurrentBytes: recurrent, overheadBytes: overhead, fullFineTuneBytes: parameters.times(fullFineTuneBytesPerParameter),
       loraRank: options.loraRank, loraTrainable: trainable, loraBytes: weights.plus(trainable.times(fullFineTuneBytesPerParameter)),
-      gpuFits: fits)
+      gpuFits: fits, warnings: [])
+    estimate.warnings = estimate.overflowWarnings()
+    if let asked = options.context, let trained = attention?.trainedContext, asked > trained {
+      estimate.warnings.append(
+        "--context \(Units.grouped(UInt64(count: asked))) is beyond the trained context (\(Units.grouped(UInt64(count: trained))) tokens): "
+          + "the model was not trained for it")
+    }
+    return estimate
   }
 
-  /// The parameters at other precisions, from the widest format down. ggml block types apply to tensors
-  /// of two or more dimensions whose rows hold whole blocks; a row that does not falls back to
-  /// Q8_0 (or F16 when not a multiple of 32); 1-D tensors (norms, biases) stay F32, as
-  /// llama.cpp's quantizer leaves them. int8/int4 carry one F16 scale per group of 128.
+  /// One sentence per figure that passed 2^64 - 1 (a crafted header, or absurd --context and
+  /// --batch), naming it; figures derived from one that overflowed are not named again.
+  func overflowWarnings() -> [String] {
+    var out: [String] = []
+    func check(_ value: UInt64?, _ what: String, bytes: Bool = true) {
+      if value == nil { out.append("\(what) passes 2^64 - 1\(bytes ? " bytes" : ""): shown as overflow (null in JSON)") }
+    }
+    check(parameters, "the parameter count", bytes: false)
+    if activeParameters == .max { out.append("the active parameter count passes 2^64 - 1: shown as overflow (null in JSON)") }
+    check(weightBytes, "the weights' size")
+    if weightBytes != nil && precisions.contains(where: { $0.bytes == nil }) {
+      check(nil, "a size at another precision")
+    }
+    let tokens = "\(Units.grouped(UInt64(count: context))) tokens x \(Units.grouped(UInt64(count: batch)))"
+    if kvPerToken.contains(where: { $0.bytes == nil }) { check(nil, "the KV cache per token") }
+    else { check(kvBytes, "the KV cache at \(tokens)") }
+    check(recurrentBytes, "the recurrent state of \(Units.grouped(UInt64(count: batch))) sequence\(batch == 1 ? "" : "s")")
+    if weightBytes != nil && kvBytes != nil && recurrentBytes != nil { check(servingBytes, "the serving total") }
+    if parameters != nil { check(fullFineTuneBytes, "the full fine-tuning size") }
+    check(loraTrainable, "the LoRA trainable parameter count", bytes: false)
+    if loraTrainable != nil && weightBytes != nil { check(loraBytes, "the LoRA size") }
+    return out
+  }
+
+  /// llama.cpp's fallback when a row does not hold whole blocks of `type` (llama.cpp 0c1e57098,
+  /// src/llama-quant.cpp tensor_type_fallback): 256-block IQ types -> IQ4_NL, Q2_K and Q3_K (and
+  /// TQ1_0, TQ2_0) -> Q4_0, Q4_K -> Q5_0, Q5_K -> Q5_1, Q6_K -> Q8_0; a 32-block type keeps itself;
+  /// then F16 if the row does not hold whole blocks of that either.
+  static func fallback(for type: GGMLType, row: UInt64) -> GGMLType {
+    guard row % type.blockElements != 0 else { return type }
+    let id: UInt32
+    switch type.name {
+    case "IQ1_S", "IQ1_M", "IQ2_XXS", "IQ2_XS", "IQ2_S", "IQ3_XXS", "IQ3_S", "IQ4_XS": id = 20  // IQ4_NL
+    case "Q2_K", "Q3_K", "TQ1_0", "TQ2_0": id = 2  // Q4_0
+    case "Q4_K": id = 6  // Q5_0
+    case "Q5_K": id = 7  // Q5_1
+    case "Q6_K": id = 8  // Q8_0
+    default: id = type.id
+    }
+    let next = GGMLType.type(id: id) ?? type
+    return row % next.blockElements == 0 ? next : GGMLType.type(id: 1)!  // F16
+  }
+
+  /// The parameters at other precisions, from the widest format down. ggml block types apply to
+  /// tensors of two or more dimensions, whose rows fall back as llama.cpp's quantizer does when
+  /// they do not hold whole blocks (`fallback(for:row:)`); 1-D tensors (norms, biases) stay F32,
+  /// as llama.cpp leaves them. int8/int4 carry one F16 scale per group of 128.
   static func whatIf(_ catalog: Catalog) -> [Precision] {
     let parameters = catalog.tensors.filter { $0.role == .parameter }
+    let matrices = parameters.filter { $0.shape.count >= 2 }.count
     func uniform(_ name: String, bits: UInt64) -> Precision {
-      Precision(name: name, bytes: parameters.reduce(UInt64(0)) { $0.plus($1.parameters.times(bits) / 8) })
+      Precision(name: name, bytes: parameters.reduce(UInt64?(0)) { $0.plus(UInt64?.exact($1.parameters).scaled(bits, 8)) })
     }
     func blocks(_ name: String, _ id: UInt32) -> Precision {
       let type = GGMLType.type(id: id)!
-      let q8 = GGMLType.type(id: 8)!
-      let bytes = parameters.reduce(UInt64(0)) { sum, t in
+      var bytes: UInt64? = 0
+      var fallbacks: [String: (widths: Set<UInt64>, parameters: UInt64, tensors: Int)] = [:]
+      for t in parameters {
+        let n = UInt64?.exact(t.parameters)
+        guard t.shape.count >= 2 else {
+          bytes = bytes.plus(n.times(4))
+          continue
+        }
         let row = t.shape.last ?? 1
-        if t.shape.count < 2 { return sum.plus(t.parameters.times(4)) }
-        if row % type.blockElements == 0 { return sum.plus((t.parameters / type.blockElements).times(type.blockBytes)) }
-        if row % q8.blockElements == 0 { return sum.plus((t.parameters / q8.blockElements).times(q8.blockBytes)) }
-        return sum.plus(t.parameters.times(2))
+        let used = fallback(for: type, row: row)
+        bytes = bytes.plus(n.map { $0 / used.blockElements }.times(used.blockBytes))
+        if used != type {
+          var entry = fallbacks[used.name] ?? ([], 0, 0)
+          entry.widths.insert(row)
+          entry.parameters = entry.parameters.plus(t.parameters)
+          entry.tensors += 1
+          fallbacks[used.name] = entry
+        }
       }
-      return Precision(name: name, bytes: bytes)
+      let list = fallbacks.map { Fallback(type: $0.key, rowWidths: $0.value.widths.sorted(), parameters: $0.value.parameters, allRows: $0.value.tensors == matrices) }
+        .sorted { $0.parameters > $1.parameters }
+      return Precision(name: name, bytes: bytes, fallbacks: list)
     }
     func grouped(_ name: String, bits: UInt64) -> Precision {
-      let bytes = parameters.reduce(UInt64(0)) { sum, t in
-        guard t.shape.count >= 2, let row = t.shape.last, row > 0 else { return sum.plus(t.parameters.times(2)) }
-        let rows = t.parameters / row
-        return sum.plus(t.parameters.times(bits) / 8).plus(rows.times(row / 128 + (row % 128 == 0 ? 0 : 1)).times(2))
+      let bytes = parameters.reduce(UInt64?(0)) { sum, t in
+        let n = UInt64?.exact(t.parameters)
+        guard t.shape.count >= 2, let row = t.shape.last, row > 0 else { return sum.plus(n.times(2)) }
+        let rows = n.map { $0 / row }
+        return sum.plus(n.scaled(bits, 8)).plus(rows.times(row / 128 + (row % 128 == 0 ? 0 : 1)).times(2))
       }
       return Precision(name: name, bytes: bytes)
     }

@@ -1,104 +1,283 @@
-/// The memory estimate as a compact text table (GiB = 2^30 bytes) and as JSON (bytes).
+/// The memory estimate as a compact text table (binary units) and as JSON (bytes).
 public enum MemoryReport {
-  /// Binary units throughout: `0.18 GiB` from 100 MiB up, `114.4 KiB` and `256 B` below.
-  static func gib(_ bytes: UInt64) -> String {
-    let v = Double(bytes) / Double(1 << 30)
-    if v >= 0.1 { return Units.fixed(v, v < 10 ? 2 : 1) + " GiB" }
-    return kib(bytes)
+  /// A binary unit for sizes: `GiB` from 0.1 GiB up, then `MiB`, `KiB` and bytes.
+  struct SizeUnit: Equatable {
+    var name: String
+    var bytes: Double
+
+    static let gib = SizeUnit(name: "GiB", bytes: Double(1 << 30))
+    static let mib = SizeUnit(name: "MiB", bytes: Double(1 << 20))
+    static let kib = SizeUnit(name: "KiB", bytes: 1024)
+    static let byte = SizeUnit(name: "B", bytes: 1)
+
+    /// The unit that shows `bytes` best: `0.18 GiB` from 100 MiB up, `114.4 KiB` and `256 B` below.
+    static func best(for bytes: UInt64) -> SizeUnit {
+      if Double(bytes) >= 0.1 * gib.bytes { return gib }
+      if bytes >= 1 << 20 { return mib }
+      return bytes >= 1024 ? kib : byte
+    }
+
+    /// One unit for every size on a line, so they compare at a glance: the one that suits the
+    /// smallest (a larger one would show it as 0.00).
+    static func shared(by sizes: [UInt64?]) -> SizeUnit {
+      best(for: sizes.compactMap { $0 }.filter { $0 > 0 }.min() ?? 0)
+    }
+
+    /// `bytes` in this unit (GiB with two decimals below 10, else one; bytes whole); nil, a size
+    /// that passed 2^64 - 1, is "overflow".
+    func format(_ bytes: UInt64?) -> String {
+      guard let bytes else { return "overflow" }
+      if self == .byte { return "\(bytes) B" }
+      let v = Double(bytes) / self.bytes
+      return Units.fixed(v, self == .gib && v < 10 ? 2 : 1) + " " + name
+    }
   }
 
-  static func kib(_ bytes: UInt64) -> String {
-    if bytes < 1024 { return "\(bytes) B" }
-    if bytes < 1 << 20 { return Units.fixed(Double(bytes) / 1024, 1) + " KiB" }
-    return Units.fixed(Double(bytes) / Double(1 << 20), 1) + " MiB"
+  /// Sizes on one line, in one unit.
+  static func sizes(_ values: [UInt64?]) -> [String] {
+    let unit = SizeUnit.shared(by: values)
+    return values.map(unit.format)
   }
+
+  static func size(_ value: UInt64?) -> String { sizes([value])[0] }
+
+  /// A count such as parameters; nil or UInt64.max (a saturated sum) is "overflow".
+  static func count(_ value: UInt64?) -> String {
+    guard let value, value != .max else { return "overflow" }
+    return Units.count(value)
+  }
+
+  /// A size in JSON: bytes, or null when it passed 2^64 - 1.
+  static func json(_ bytes: UInt64?) -> JSONValue {
+    guard let bytes, bytes != .max else { return .null }
+    return .unsigned(bytes)
+  }
+
+  /// Width left for a value after the label column (80 columns in all).
+  static let valueWidth = 55
 
   public static func text(_ m: MemoryEstimate, explain: Bool = false) -> String {
     var lines = ["  memory (binary units: 1 GiB = 2^30 bytes)"]
     var table = TextTable([.left, .left])
     table.indent = 4
-    let bits = m.parameters == 0 ? 0 : Double(m.weightBytes) * 8 / Double(m.parameters)
-    table.add(["weights as stored", "\(gib(m.weightBytes)) (\(Units.fixed(bits, 2)) bits/param)"])
-    let precise = m.precisions.map { "\($0.name) \(gib($0.bytes))" }
-    for (k, chunk) in stride(from: 0, to: precise.count, by: 3).map({ Array(precise[$0..<min($0 + 3, precise.count)]) }).enumerated() {
-      table.add([k == 0 ? "at other precisions" : "", chunk.joined(separator: ", ")])
+    var stored = size(m.weightBytes)
+    if let bytes = m.weightBytes, let parameters = m.parameters, parameters > 0 {
+      stored += " (\(Units.fixed(Double(bytes) * 8 / Double(parameters), 2)) bits/param)"
+    }
+    table.add(["weights as stored", stored])
+    // One unit for the whole list, so the precisions compare down the lines too.
+    let unit = SizeUnit.shared(by: m.precisions.map(\.bytes))
+    let items = m.precisions.map { "\($0.name) \(unit.format($0.bytes))" + fallbackNote($0.fallbacks) }
+    for (k, line) in packed(items, width: valueWidth).enumerated() {
+      table.add([k == 0 ? "at other precisions" : "", line])
     }
     if let a = m.attention {
-      let perToken = m.kvPerToken.map { "\($0.type) \(kib($0.bytes))" }.joined(separator: ", ")
-      table.add(["KV cache per token", perToken])
-      var at = "\(gib(m.kvBytes)) (\(m.cacheType)) at \(Units.grouped(UInt64(m.context))) tokens x \(m.batch)"
-      if a.slidingLayers > 0, let w = a.slidingWindow { at += "; \(a.slidingLayers) of \(a.layers) layers keep \(w)" }
-      table.add(["KV cache", at])
+      if a.fullLayers + a.slidingLayers > 0 {
+        let perToken = zip(m.kvPerToken.map(\.type), sizes(m.kvPerToken.map(\.bytes))).map { "\($0) \($1)" }
+        table.add(["KV cache per token", perToken.joined(separator: ", ")])
+      }
+      for (k, line) in kvLines(m, a).enumerated() { table.add([k == 0 ? "KV cache" : "", line]) }
+      if a.recurrentLayers > 0 {
+        let sequences = m.batch == 1 ? "1 sequence" : "\(Units.grouped(UInt64(count: m.batch))) sequences"
+        let elements = a.recurrentState?.elementsPerLayer.map { Units.grouped($0) } ?? "overflow"
+        table.add(["recurrent state", "\(size(m.recurrentBytes)) (f32): \(a.recurrentLayers) layers x \(elements) x \(sequences)"])
+      }
     } else {
       table.add(["KV cache", "no decoder attention hyperparameters: not estimated"])
     }
-    table.add(["serving", "\(gib(m.servingBytes)) = weights + KV + \(gib(m.overheadBytes)) overhead"])
+    let state = m.attention.map { $0.recurrentLayers > 0 } ?? false ? " + state" : ""
+    let serving = sizes([m.servingBytes, m.overheadBytes])
+    table.add(["serving", m.servingBytes == nil ? "overflow = weights + KV\(state) + overhead" : "\(serving[0]) = weights + KV\(state) + \(serving[1]) overhead"])
     if let active = m.activeParameters {
-      table.add(["MoE", "all experts resident; \(Units.count(active)) active parameters per token"])
+      table.add(["MoE", "all experts resident; \(count(active)) active parameters per token"])
     }
-    table.add(["full fine-tuning", "\(gib(m.fullFineTuneBytes)) (Adam, 16 B/param) + activations"])
-    table.add(["LoRA r=\(m.loraRank)", "\(Units.count(m.loraTrainable)) trainable: \(gib(m.loraBytes)) + activations"])
+    table.add(["full fine-tuning", "\(size(m.fullFineTuneBytes)) (Adam, 16 B/param) + activations"])
+    table.add(["LoRA r=\(m.loraRank)", "\(count(m.loraTrainable)) trainable: \(size(m.loraBytes)) + activations"])
     for fit in m.gpuFits {
-      let answer = fit.fits ? "fits" : "does not fit"
-      var text = "\(gib(fit.gpu.bytes)): \(answer)"
-      if m.attention != nil { text += ", context up to \(Units.count(UInt64(fit.maxContext)))" }
-      text += ", best fit \(fit.bestPrecision ?? "none")"
-      table.add([fit.gpu.name, text])
+      for (k, line) in gpuLines(m, fit).enumerated() { table.add([k == 0 ? fit.gpu.name : "", line]) }
     }
     lines.append(table.render())
     if explain {
       lines += [
         "    KV bytes = layers x KV heads x (key + value dims) x tokens x batch x element",
-        "      bytes (f16 2, q8_0 34/32, q4_0 18/32); sliding-window layers hold at most",
-        "      their window; MLA caches its latent (kv_lora_rank + rope dims) instead.",
-        "    overhead = 1 GiB runtime + 5% of weights and KV cache (activations etc.).",
+        "      bytes (f16 2, q8_0 34/32, q4_0 18/32); a sliding-window layer keeps",
+        "      min(window, context) tokens (transformers' StaticSlidingWindowLayer;",
+        "      llama.cpp allocates window + a micro-batch, padded to 256); MLA caches its",
+        "      latent (kv_lora_rank + rope dims) instead of K and V.",
+        "    recurrent state = layers x ((conv_kernel - 1) x (inner + 2 x groups x state)",
+        "      + state x inner) x 4 bytes (f32) per sequence, whatever the context",
+        "      (llama.cpp n_embd_r + n_embd_s).",
+        "    overhead = 1 GiB runtime + 5% of weights, KV and state (activations etc.).",
         "    full fine-tuning = 16 B/param: bf16 weights 2, bf16 grads 2, fp32 master 4,",
         "      Adam moments 8; activations excluded.",
         "    LoRA trainable = rank x (rows + cols) per 2-D attention/FFN/expert matrix.",
-        "    other precisions: ggml blocks for 2-D tensors whose rows hold whole blocks",
-        "      (else Q8_0, else F16); 1-D tensors stay F32; int8/int4 add one F16 scale",
-        "      per 128 weights.",
+        "    other precisions: ggml blocks for 2-D tensors; a row that does not hold",
+        "      whole blocks falls back as llama.cpp quantizes it (llama-quant.cpp):",
+        "      Q6_K -> Q8_0, Q5_K -> Q5_1, Q4_K -> Q5_0, Q3_K and Q2_K -> Q4_0, IQ types",
+        "      -> IQ4_NL, then F16 if not a multiple of 32; 1-D tensors stay F32;",
+        "      int8/int4 add one F16 scale per 128 weights.",
+        "    context up to: the longest that fits, at most the trained context; what",
+        "      memory allows past it is beyond the trained context.",
+        "    overflow: a size past 2^64 - 1 bytes (null in JSON).",
       ]
       if let a = m.attention {
-        lines.append(
-          "    here: \(a.layers) layers x \(a.kvHeads) KV heads x (\(a.keyDim) + \(a.valueDim)) from \(a.source)"
-            + (a.latentDim.map { " (MLA latent \($0))" } ?? ""))
+        lines.append("    here, from \(a.source):")
+        for group in a.groups {
+          let l = group.layer
+          switch l.attention {
+          case .full, .sliding:
+            let kind = l.attention == .sliding ? "sliding (window \(a.slidingWindow ?? 0))" : "full"
+            let cached = a.latentDim.map { "MLA latent \($0)" } ?? "\(l.kvHeads) KV heads x (\(l.keyDim) + \(l.valueDim))"
+            lines.append("      \(group.count) \(kind) layers x \(cached)\(l.recurrent ? ", and recurrent" : "")")
+          case .none:
+            let what = l.sharesKV ? "reusing earlier KV" : l.recurrent ? "recurrent, no KV" : "without attention"
+            lines.append("      \(group.count) layers \(what)")
+          }
+        }
+        if let r = a.recurrentState, a.recurrentLayers > 0 {
+          lines.append(
+            "      state: conv_kernel \(r.convKernel), inner \(r.innerSize), state \(r.stateSize), groups \(r.groupCount)")
+        }
       }
     }
     return lines.joined(separator: "\n")
   }
 
+  /// Whether the model fits a GPU and how much context: capped at the trained context, with
+  /// what memory would allow past it said only as beyond the trained context; a GPU that does
+  /// not hold even one token does not fit (no "context up to 0").
+  static func gpuLines(_ m: MemoryEstimate, _ fit: MemoryEstimate.GPUFit) -> [String] {
+    let best = "best fit \(fit.bestPrecision ?? "none")"
+    let head = "\(size(fit.gpu.bytes)): "
+    guard let context = fit.maxContext, let memory = fit.memoryContext else {
+      return [head + (fit.fits ? "fits" : "does not fit") + ", " + best]
+    }
+    guard context > 0 else { return [head + "does not fit, " + best] }
+    let upTo = "context up to \(Units.grouped(UInt64(count: context)))"
+    var lines =
+      fit.fits
+      ? [head + "fits, \(upTo), " + best]
+      : [head + "does not fit at \(Units.grouped(UInt64(count: m.context))) tokens, " + best, upTo]
+    if let trained = m.attention?.trainedContext, memory > trained {
+      let amount =
+        fit.memoryUnbounded ? "any length" : "\(Units.count(UInt64(count: memory)))\(memory == MemoryEstimate.searchLimit ? "+" : "") tokens"
+      lines.append("memory for \(amount): beyond the trained context")
+    }
+    return lines
+  }
+
+  /// Which rows a block type could not take, and what they fall back to: ` (all rows fall back
+  /// to Q5_0)`, ` (rows of 576 fall back to Q5_0)`, ` (rows of 100 fall back to F16)`.
+  static func fallbackNote(_ fallbacks: [MemoryEstimate.Fallback]) -> String {
+    guard !fallbacks.isEmpty else { return "" }
+    let parts = fallbacks.enumerated().map { k, f -> String in
+      let widths = f.rowWidths.prefix(3).map { Units.grouped($0) }.joined(separator: ", ") + (f.rowWidths.count > 3 ? ", ..." : "")
+      let rows = f.allRows ? "all rows" : "rows of \(widths)"
+      return k == 0 ? "\(rows) fall back to \(f.type)" : "\(rows) to \(f.type)"
+    }
+    return " (" + parts.joined(separator: "; ") + ")"
+  }
+
+  /// The KV cache's lines: its size at the context, and which layers cache less.
+  static func kvLines(_ m: MemoryEstimate, _ a: AttentionShape) -> [String] {
+    guard a.fullLayers + a.slidingLayers > 0 else {
+      return ["none: all \(a.layers) layers are recurrent"]
+    }
+    let tokens = "\(Units.grouped(UInt64(count: m.context))) tokens x \(Units.grouped(UInt64(count: m.batch)))"
+    var lines = ["\(size(m.kvBytes)) (\(m.cacheType)) at \(tokens)"]
+    if a.slidingLayers > 0, let w = a.slidingWindow {
+      lines.append("\(a.slidingLayers) of \(a.layers) layers slide: they keep \(Units.grouped(UInt64(count: w))) tokens")
+    }
+    let recurrentOnly = a.count { $0.recurrent && $0.attention == .none }
+    if recurrentOnly > 0 { lines.append("\(recurrentOnly) of \(a.layers) layers are recurrent: no KV cache") }
+    if a.sharedLayers > 0 { lines.append("\(a.sharedLayers) of \(a.layers) layers reuse earlier layers' KV") }
+    let neither = a.count { $0.attention == .none && !$0.recurrent && !$0.sharesKV }
+    if neither > 0 { lines.append("\(neither) of \(a.layers) layers have no attention") }
+    return lines
+  }
+
+  /// Items joined with ", " into lines of at most `width` characters (an item longer than that
+  /// gets a line of its own).
+  static func packed(_ items: [String], width: Int) -> [String] {
+    var lines: [String] = []
+    var line = ""
+    for item in items {
+      if line.isEmpty {
+        line = item
+      } else if line.count + 2 + item.count <= width {
+        line += ", " + item
+      } else {
+        lines.append(line + ",")
+        line = item
+      }
+    }
+    if !line.isEmpty { lines.append(line) }
+    return lines
+  }
+
   public static func json(_ m: MemoryEstimate) -> JSONValue {
+    let serving: JSONValue = .object([
+      ("weights", json(m.weightBytes)), ("kv_cache", json(m.kvBytes)), ("recurrent_state", json(m.recurrentBytes)),
+      ("overhead", json(m.overheadBytes)), ("total", json(m.servingBytes)),
+      ("active_parameters", m.activeParameters.map(json) ?? .null),
+    ])
+    let training: JSONValue = .object([
+      ("full_fine_tuning_bytes", json(m.fullFineTuneBytes)),
+      ("bytes_per_parameter", .unsigned(MemoryEstimate.fullFineTuneBytesPerParameter)),
+      ("lora_rank", .int(m.loraRank)), ("lora_trainable_parameters", json(m.loraTrainable)),
+      ("lora_bytes", json(m.loraBytes)),
+    ])
+    return .object([
+      ("weights_bytes", json(m.weightBytes)),
+      ("by_component", .object(m.byComponent.map { ($0.component, json($0.bytes)) })),
+      ("precisions", .array(m.precisions.map(json))),
+      ("kv_cache", m.attention.map { kvJSON(m, $0) } ?? .null),
+      ("recurrent_state", m.attention.flatMap { a in a.recurrentState.map { recurrentJSON(m, a, $0) } } ?? .null),
+      ("serving", serving),
+      ("training", training),
+      ("gpus", .array(m.gpuFits.map(json))),
+      ("warnings", .array(m.warnings.map(JSONValue.string))),
+    ])
+  }
+
+  static func json(_ p: MemoryEstimate.Precision) -> JSONValue {
+    let fallbacks: [JSONValue] = p.fallbacks.map { f in
+      .object([
+        ("type", .string(f.type)), ("row_widths", .array(f.rowWidths.map(JSONValue.unsigned))),
+        ("parameters", json(f.parameters)), ("all_rows", .bool(f.allRows)),
+      ])
+    }
+    return .object([("precision", .string(p.name)), ("bytes", json(p.bytes)), ("fallbacks", .array(fallbacks))])
+  }
+
+  static func kvJSON(_ m: MemoryEstimate, _ a: AttentionShape) -> JSONValue {
     .object([
-      ("weights_bytes", .unsigned(m.weightBytes)),
-      ("by_component", .object(m.byComponent.map { ($0.component, .unsigned($0.bytes)) })),
-      ("precisions", .array(m.precisions.map { .object([("precision", .string($0.name)), ("bytes", .unsigned($0.bytes))]) })),
-      ("kv_cache", m.attention.map { a in
-        .object([
-          ("layers", .int(a.layers)), ("kv_heads", .int(a.kvHeads)), ("key_dim", .int(a.keyDim)), ("value_dim", .int(a.valueDim)),
-          ("sliding_layers", .int(a.slidingLayers)), ("sliding_window", a.slidingWindow.map(JSONValue.int) ?? .null),
-          ("latent_dim", a.latentDim.map(JSONValue.int) ?? .null), ("source", .string(a.source)),
-          ("per_token", .object(m.kvPerToken.map { ($0.type, .unsigned($0.bytes)) })),
-          ("context", .int(m.context)), ("batch", .int(m.batch)), ("cache_type", .string(m.cacheType)),
-          ("bytes", .unsigned(m.kvBytes)),
-        ])
-      } ?? .null),
-      ("serving", .object([
-        ("weights", .unsigned(m.weightBytes)), ("kv_cache", .unsigned(m.kvBytes)), ("overhead", .unsigned(m.overheadBytes)),
-        ("total", .unsigned(m.servingBytes)), ("active_parameters", m.activeParameters.map(JSONValue.unsigned) ?? .null),
-      ])),
-      ("training", .object([
-        ("full_fine_tuning_bytes", .unsigned(m.fullFineTuneBytes)),
-        ("bytes_per_parameter", .unsigned(MemoryEstimate.fullFineTuneBytesPerParameter)),
-        ("lora_rank", .int(m.loraRank)), ("lora_trainable_parameters", .unsigned(m.loraTrainable)),
-        ("lora_bytes", .unsigned(m.loraBytes)),
-      ])),
-      ("gpus", .array(m.gpuFits.map { f in
-        .object([
-          ("gpu", .string(f.gpu.name)), ("bytes", .unsigned(f.gpu.bytes)), ("fits", .bool(f.fits)),
-          ("max_context", .int(f.maxContext)), ("best_precision", .optional(f.bestPrecision)),
-        ])
-      })),
+      ("layers", .int(a.layers)), ("kv_heads", .int(a.kvHeads)), ("key_dim", .int(a.keyDim)), ("value_dim", .int(a.valueDim)),
+      ("full_layers", .int(a.fullLayers)), ("sliding_layers", .int(a.slidingLayers)),
+      ("sliding_window", a.slidingWindow.map(JSONValue.int) ?? .null), ("recurrent_layers", .int(a.recurrentLayers)),
+      ("shared_kv_layers", .int(a.sharedLayers)), ("trained_context", a.trainedContext.map(JSONValue.int) ?? .null),
+      ("latent_dim", a.latentDim.map(JSONValue.int) ?? .null), ("source", .string(a.source)),
+      ("per_token", .object(m.kvPerToken.map { ($0.type, json($0.bytes)) })),
+      ("context", .int(m.context)), ("batch", .int(m.batch)), ("cache_type", .string(m.cacheType)),
+      ("bytes", json(m.kvBytes)),
+    ])
+  }
+
+  static func recurrentJSON(_ m: MemoryEstimate, _ a: AttentionShape, _ r: RecurrentState) -> JSONValue {
+    .object([
+      ("layers", .int(a.recurrentLayers)), ("conv_kernel", .int(r.convKernel)), ("inner_size", .int(r.innerSize)),
+      ("state_size", .int(r.stateSize)), ("group_count", .int(r.groupCount)),
+      ("elements_per_layer", json(r.elementsPerLayer)), ("bytes_per_element", .unsigned(RecurrentState.bytesPerElement)),
+      ("sequences", .int(m.batch)), ("bytes", json(m.recurrentBytes)),
+    ])
+  }
+
+  static func json(_ f: MemoryEstimate.GPUFit) -> JSONValue {
+    .object([
+      ("gpu", .string(f.gpu.name)), ("bytes", .unsigned(f.gpu.bytes)), ("fits", .bool(f.fits)),
+      ("max_context", f.maxContext.map(JSONValue.int) ?? .null),
+      ("max_context_memory", f.memoryUnbounded ? .null : f.memoryContext.map(JSONValue.int) ?? .null),
+      ("best_precision", .optional(f.bestPrecision)),
     ])
   }
 }
