@@ -26,7 +26,7 @@ struct Summary: ParsableCommand {
   }
 
   func run() throws {
-    if list { try RepoList.run(inputs.values) }
+    if list { RepoList.run(inputs.values) }
     try Summary.run(inputs.values, exact: exact, layers: layers, tensors: tensors)
   }
 
