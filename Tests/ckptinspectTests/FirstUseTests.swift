@@ -145,6 +145,25 @@ import Testing
     #expect(((CLI.json(missing.stdout) as? [String: Any])?["error"] as? [String: Any])?["field"] is NSNull)
   }
 
+  /// 16. Each report agrees with itself.
+  @Test func reportsDoNotContradictThemselves() throws {
+    let realdata = ProcessInfo.processInfo.environment["CKPT_REALDATA"] ?? NSHomeDirectory() + "/.cache/ckptinspect/realdata"
+    let vocab = realdata + "/vocab/ggml-vocab-llama-spm.gguf"
+    let audit = try CLI.run(["audit", vocab])
+    // The row the finding is about says so, as the verdict does.
+    #expect(audit.stdout.contains("GGUF hyperparameters (llama)  6,738,415,616     +6.74B  finding"))
+    #expect(audit.stdout.contains("verdict: 0 parameters; 1 finding"))
+    #expect(!audit.stdout.contains("explained\n"))
+    let nothing = try CLI.run(["audit", "TestData/tiny-gpt2.safetensors"])
+    #expect(nothing.stdout.contains("verdict: 34,688 parameters; no reported figure to check"))
+    let memory = try CLI.run(["memory", vocab])
+    #expect(memory.stdout.contains("fine-tuning          none: the file holds no weights"))
+    #expect(!memory.stdout.contains("0 trainable"))
+    let minilm = try CLI.run([realdata + "/minilm"])
+    #expect(minilm.stdout.contains("head         no LM head (the head row: a pooler or classifier)"))
+    #expect(minilm.stdout.contains("head       147.8K"))
+  }
+
   /// 7. A pattern without wildcards matches anywhere in the name.
   @Test func filterWithoutWildcardMatchesSubstrings() throws {
     let r = try CLI.run(["tensors", "TestData/tiny-llama.Q8_0.gguf", "--filter", "token_embd", "--json"])

@@ -56,6 +56,9 @@ public struct Audit: Equatable, Sendable {
     public var actual: UInt64
     public var explainedBy: [String]
     public var ok: Bool
+    /// The row is itself a finding (a figure describing a model the file does not hold), so the
+    /// table says so instead of "explained".
+    public var isFinding = false
 
     public var difference: Int64 {
       Int64(clamping: Int128(value) - Int128(actual))

@@ -80,6 +80,13 @@ public enum Auditor {
           source: "index metadata.total_size", claim: String(size), value: UInt64(size), kind: .bytes, comparedTo: "bytes",
           actual: actual.tensorBytes, explainedBy: [], ok: UInt64(size) == actual.tensorBytes))
     }
+    // A file with no tensors: every figure describes a model that is not in it, which is the
+    // finding above, not an explanation.
+    if catalog.tensors.isEmpty && !findings.isEmpty {
+      for k in reported.indices where !reported[k].ok && reported[k].kind != .approximation && reported[k].kind != .expected {
+        reported[k].isFinding = true
+      }
+    }
     for row in reported where !row.accepted && row.kind != .expected {
       let what = row.kind == .bytes ? "bytes of tensor data" : row.comparedTo
       findings.append(

@@ -13,6 +13,7 @@ public enum AuditReport {
         let result: String
         switch (row.ok, row.kind) {
         case (_, .approximation): result = "approximation"
+        case (false, _) where row.isFinding: result = "finding"
         case (true, _): result = row.value == row.actual ? "exact" : "ok"
         case (false, _): result = row.explainedBy.isEmpty ? "UNEXPLAINED" : "explained"
         }
@@ -29,9 +30,8 @@ public enum AuditReport {
     if let active = a.activeParameters, let e = a.experts, let u = a.expertsUsed {
       actual += ", \(Units.grouped(active)) active (top-\(u) of \(e) experts)"
     }
-    lines.append("    verdict: \(actual); " + (audit.passed
-      ? "every reported figure agrees or is explained"
-      : TextReport.plural(audit.findings.count, "finding")))
+    let agreement = audit.reported.isEmpty ? "no reported figure to check" : "every reported figure agrees or is explained"
+    lines.append("    verdict: \(actual); " + (audit.passed ? agreement : TextReport.plural(audit.findings.count, "finding")))
     for finding in audit.findings { lines += wrap("finding: " + finding) }
     for note in audit.notes { lines += wrap("note: " + note) }
     return lines.joined(separator: "\n")

@@ -91,8 +91,13 @@ public enum MemoryReport {
     if let active = m.activeParameters {
       table.add(["MoE", "all experts resident; \(count(active)) active parameters per token"])
     }
-    table.add(["full fine-tuning", "\(size(m.fullFineTuneBytes)) (Adam, 16 B/param) + activations"])
-    table.add(["LoRA r=\(m.loraRank)", "\(count(m.loraTrainable)) trainable: \(size(m.loraBytes)) + activations"])
+    if m.parameters == 0 {
+      // Nothing to train: a tokenizer/vocab-only file (its hyperparameters still size a KV cache).
+      table.add(["fine-tuning", "none: the file holds no weights"])
+    } else {
+      table.add(["full fine-tuning", "\(size(m.fullFineTuneBytes)) (Adam, 16 B/param) + activations"])
+      table.add(["LoRA r=\(m.loraRank)", "\(count(m.loraTrainable)) trainable: \(size(m.loraBytes)) + activations"])
+    }
     for fit in m.gpuFits {
       for (k, line) in gpuLines(m, fit).enumerated() { table.add([k == 0 ? fit.gpu.name : "", line]) }
     }

@@ -27,7 +27,7 @@ public enum TextReport {
       let label = role.key == Role.buffer.rawValue ? "buffers" : "quant aux"
       facts.add([label, "\(Units.grouped(role.row.elements)) elements in \(plural(role.row.tensors, "tensor")), not parameters"])
     }
-    facts.add(["head", headLine(summary.tiedHead)])
+    facts.add(["head", headLine(summary.tiedHead, headParameters: summary.parameters(of: .head))])
     if !summary.byDType.isEmpty {
       facts.add(["dtypes", summary.byDType.map { "\($0.key) \($0.row.tensors)" }.joined(separator: ", ")])
     }
@@ -118,7 +118,9 @@ public enum TextReport {
     "\(n) \(noun)\(n == 1 ? "" : "s")"
   }
 
-  static func headLine(_ head: TiedHead) -> String {
+  /// `headParameters`: what the component table shows as `head`, so the line does not deny a
+  /// head the table lists (an encoder's pooler or a classifier is a head, not an LM head).
+  static func headLine(_ head: TiedHead, headParameters: UInt64 = 0) -> String {
     switch head.state {
     case .tied:
       if let name = head.head { return "tied: \(name) shares \(head.embedding ?? "the embedding")'s data (counted once)" }
@@ -127,7 +129,7 @@ public enum TextReport {
       let same = head.headMatchesEmbeddingShape ? ", same shape as the embedding" : ""
       return "separate \(head.head ?? "head")\(same)"
     case .notApplicable:
-      return "no LM head"
+      return headParameters > 0 ? "no LM head (the head row: a pooler or classifier)" : "no LM head"
     }
   }
 
