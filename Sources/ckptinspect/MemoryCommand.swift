@@ -8,6 +8,7 @@ struct MemoryCommand: ParsableCommand {
     discussion: "Sizes are printed in GiB (2^30 bytes) and given in bytes in JSON. --explain states every formula.")
 
   @OptionGroup var inputs: InputOptions
+  @OptionGroup var output: MarkdownOption
 
   @Option(help: "Context length in tokens for the KV cache (default: the model's trained context).")
   var context: Int?
@@ -50,10 +51,11 @@ struct MemoryCommand: ParsableCommand {
   }
 
   func run() throws {
-    try Runner(options: inputs).run(
+    try Runner(options: inputs, markdown: output).run(
       text: { catalog in catalog.path + "\n" + MemoryReport.text(estimate(catalog), explain: explain) },
       json: { catalog in
         .object([("schema", .string(JSONReport.schema)), ("path", .string(catalog.path)), ("memory", MemoryReport.json(estimate(catalog)))])
-      })
+      },
+      markdown: { catalog in MarkdownReport.memory(estimate(catalog), path: catalog.path, explain: explain) })
   }
 }
