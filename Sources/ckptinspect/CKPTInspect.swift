@@ -27,7 +27,7 @@ struct CKPTInspect: ParsableCommand {
 
       Exit status:
         0   success: every input read (validate: all valid; audit: no finding)
-        1   validate: an input is invalid; metadata --key: an input lacks the key
+        1   validate: an input is invalid; metadata --key: a key is missing
         3   audit: a finding (an unexplained difference, a failed --expect)
         64  bad command-line usage
         65  a checkpoint is malformed
