@@ -61,13 +61,17 @@ struct CKPTInspect: ParsableCommand {
   /// (its usage synopsis too, which it leaves on one line of any length), and errors through
   /// `printError`, so their `error: ` is coloured like ours.
   static func run(_ arguments: [String]) -> Never {
+    // ArgumentParser's help needs more than its 26-column label column: narrower (COLUMNS=20),
+    // it stops with a fatal error, and it reads COLUMNS itself wherever it renders help. It
+    // gets the reports' minimum instead.
+    let width = max(Terminal.width(of: 1), Terminal.minimumWidth)
+    if width != Terminal.width(of: 1) { setenv("COLUMNS", String(width), 1) }
     do {
       var command = try parseAsRoot(arguments)
       try command.run()
       Glibc.exit(0)
     } catch {
       let code = exitCode(for: error)
-      let width = Terminal.width(of: 1)
       let text = fullMessage(for: error, columns: width)
       if code == .success {
         print(isHelp(text) ? wrappingUsage(text, width: width) : text)

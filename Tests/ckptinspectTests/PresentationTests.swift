@@ -158,6 +158,9 @@ enum Look {
         }
       }
     }
+    // A very narrow terminal gets the narrowest layout, not ArgumentParser's fatal error.
+    let tiny = try CLI.run(["tensors", "--help"], environment: ["COLUMNS": "20"])
+    #expect(tiny.status == 0 && tiny.stdout.contains("--filter"))
     let audit = try CLI.run(["audit", "--help"], environment: ["COLUMNS": "300"])
     #expect(audit.stdout.contains("GGUF general.size_label and general.parameter_count, safetensors"))
   }

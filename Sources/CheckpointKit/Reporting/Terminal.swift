@@ -33,14 +33,11 @@ public enum Paint: Sendable {
   case error
   /// Warnings.
   case warning
-  /// Headings.
-  case bold
 
   var code: String {
     switch self {
     case .error: "\u{1B}[1;31m"
     case .warning: "\u{1B}[33m"
-    case .bold: "\u{1B}[1m"
     }
   }
 
