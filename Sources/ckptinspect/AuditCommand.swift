@@ -6,19 +6,13 @@ struct AuditCommand: ParsableCommand {
     commandName: "audit",
     abstract: "Compare the parameters a checkpoint holds with what its name, metadata and config claim.",
     discussion: """
-      Sources: size labels in the file or directory name (7B, 135M, 8x7B, A3B), GGUF general.size_label
-      and general.parameter_count, safetensors __metadata__ and index metadata (total_parameters,
-      total_size), an adjacent config.json and GGUF hyperparameters (exact formulas for Llama-style
-      decoders incl. MoE, GPT-2 and BERT), the rule of thumb 2Vd+12Ld² (shown, never held against
-      the file), and --expect. Each difference is explained from the catalog where it can be (tied
-      head, buffers, quantization bookkeeping, packed weights, MoE active vs total, label rounding,
-      vision/MTP parameters); what cannot be explained is a finding.
+      Sources: size labels in the file or directory name (7B, 135M, 8x7B, A3B), GGUF general.size_label and general.parameter_count, safetensors __metadata__ and index metadata (total_parameters, total_size), an adjacent config.json and GGUF hyperparameters (exact formulas for Llama-style decoders incl. MoE, GPT-2 and BERT), the rule of thumb 2Vd+12Ld² (shown, never held against the file), and --expect. Each difference is explained from the catalog where it can be (tied head, buffers, quantization bookkeeping, packed weights, MoE active vs total, label rounding, vision/MTP parameters); what cannot be explained is a finding.
 
-      Exit status: 0 every figure agrees or is explained; 3 a finding (an unexplained difference,
-      a failed --expect, a vocab-only file); 64 usage; 65/66 as for the other commands.
+      Exit status: 0 every figure agrees or is explained; 3 a finding (an unexplained difference, a failed --expect, a vocab-only file); 64 usage; 65, 66, 67 as for the other commands.
       """)
 
   @OptionGroup var inputs: InputOptions
+  @OptionGroup var output: MarkdownOption
 
   @Option(help: "The parameter count you expect: a label such as 7B or an exact integer.")
   var expect: String?
@@ -26,7 +20,7 @@ struct AuditCommand: ParsableCommand {
   @Option(help: "Allowed difference for --expect, in percent (default 2 for labels, 0 for integers).")
   var tolerance: Double?
 
-  @Flag(help: "Print full integers.")
+  @Flag(help: "Print full integers (bytes too).")
   var exact = false
 
   func validate() throws {
@@ -48,11 +42,13 @@ struct AuditCommand: ParsableCommand {
       current = (catalog.path, audit)
       return audit
     }
-    try Runner(options: inputs, findingsStatus: 3).run(
-      text: { catalog in catalog.path + "\n" + AuditReport.text(audit(catalog), exact: exact) },
+    let style = inputs.style
+    try Runner(options: inputs, markdown: output, findingsStatus: 3).run(
+      text: { catalog in catalog.path + "\n" + AuditReport.text(audit(catalog), exact: exact, style: style) },
       json: { catalog in
         .object([("schema", .string(JSONReport.schema)), ("path", .string(catalog.path)), ("audit", AuditReport.json(audit(catalog)))])
       },
+      markdown: { catalog in MarkdownReport.audit(audit(catalog), path: catalog.path, exact: exact) },
       failed: { catalog in !audit(catalog).passed })
   }
 }

@@ -12,6 +12,7 @@ struct MemoryCommand: ParsableCommand {
       """)
 
   @OptionGroup var inputs: InputOptions
+  @OptionGroup var output: MarkdownOption
 
   @Option(help: "Context length in tokens for the KV cache (default: the model's trained context; past it is a warning).")
   var context: Int?
@@ -56,7 +57,7 @@ struct MemoryCommand: ParsableCommand {
   func run() throws {
     // Per-layer keys (head_count_kv, sliding_window_pattern) are arrays as long as the model is
     // deep: keep them whole, not the first eight items the other reports show.
-    try Runner(options: inputs, load: LoadOptions(arrayItems: AttentionShape.maxLayers)).run(
+    try Runner(options: inputs, markdown: output, load: LoadOptions(arrayItems: AttentionShape.maxLayers)).run(
       text: { catalog in
         let memory = estimate(catalog)
         for warning in memory.warnings { printError("warning: \(warning)") }
@@ -64,6 +65,7 @@ struct MemoryCommand: ParsableCommand {
       },
       json: { catalog in
         .object([("schema", .string(JSONReport.schema)), ("path", .string(catalog.path)), ("memory", MemoryReport.json(estimate(catalog)))])
-      })
+      },
+      markdown: { catalog in MarkdownReport.memory(estimate(catalog), path: catalog.path, explain: explain) })
   }
 }

@@ -5,8 +5,7 @@ struct Metadata: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Show GGUF key/values or safetensors __metadata__.",
     discussion: """
-      Arrays (such as a tokenizer's vocabulary) show their length and first items; --all reads
-      them whole.
+      Arrays (such as a tokenizer's vocabulary) show their length and first items; --all reads them whole. Values are cut to fit the terminal (80 columns in a pipe, or COLUMNS); a value asked for with --key, and every line with --all, is printed uncut.
       """)
 
   @OptionGroup var inputs: InputOptions
@@ -14,7 +13,7 @@ struct Metadata: ParsableCommand {
   @Option(help: "Show only this key (for example general.architecture); the value is printed alone.")
   var key: String?
 
-  @Flag(help: "Read arrays whole instead of their first items, and do not cut long lines.")
+  @Flag(help: "Read arrays whole instead of their first items, and do not cut or wrap long lines.")
   var all = false
 
   func entries(_ catalog: Catalog) throws -> [MetadataEntry] {
@@ -44,11 +43,14 @@ struct Metadata: ParsableCommand {
   func run() throws {
     var runner = Runner(options: inputs)
     if all { runner.load.arrayItems = Int.max }
+    // A value asked for by --key is printed as it is, for scripts; --all keeps lines whole.
+    runner.fitsWidth = !all && key == nil
+    let width = inputs.style.width
     try runner.run(
       text: { catalog in
         let found = try entries(catalog)
         if key != nil, let only = found.first { return TextReport.render(only.value) }
-        return catalog.path + "\n" + (found.isEmpty ? "(no metadata)" : TextReport.metadata(found, full: all))
+        return catalog.path + "\n" + (found.isEmpty ? "(no metadata)" : TextReport.metadata(found, full: all, width: width))
       },
       json: { catalog in
         .object([

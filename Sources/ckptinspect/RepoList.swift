@@ -20,8 +20,9 @@ enum RepoList {
       switch result {
       case .success(let found):
         document = RepoListReport.json(path, found)
-        if !options.json && !options.ndjson {
+        if !options.json && !options.ndjson && !options.quiet {
           if n > 0 { print("") }
+          // Not fitted to the width: each row ends in an address to copy whole.
           print(RepoListReport.text(path, found))
         }
       case .failure(let error):
@@ -29,9 +30,10 @@ enum RepoList {
         status = max(status, Status.of(error))
         document = JSONReport.error(path, error)
       }
+      if options.quiet { continue }
       if options.ndjson { print(document.serialized(pretty: false)) } else if options.json { documents.append(document) }
     }
-    if options.json {
+    if options.json && !options.quiet {
       print(documents.count == 1 ? documents[0].serialized() : JSONValue.array(documents).serialized())
     }
     exit(status)

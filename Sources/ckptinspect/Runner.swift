@@ -31,8 +31,16 @@ struct Runner {
     var json = false
     var ndjson = false
     var full = false
+    /// Nothing on standard output, no warnings: only the exit status (and errors).
+    var quiet = false
+    /// Markdown instead of text (summary, audit, memory, tensors).
+    var markdown = false
+    var color = Terminal.ColorMode.auto
     /// Endpoint, token, cache and timeout for URLs and hf:// repos.
     var remote = RemoteOptions()
+
+    /// Width and colour of standard output.
+    var style: TextStyle { Terminal.style(color) }
   }
 
   let options: Options
@@ -40,6 +48,9 @@ struct Runner {
   var load: LoadOptions
   /// The status when an input was read but `failed` says its report found a problem (audit: 3).
   var findingsStatus: Int32 = 0
+  /// Text is fitted to the terminal's width (what the report did not lay out itself, such as
+  /// a long path, wraps at spaces); off for `metadata --all`, whose lines stay whole.
+  var fitsWidth = true
 
   init(options: Options, load: LoadOptions = LoadOptions(), findingsStatus: Int32 = 0) {
     self.options = options
@@ -49,16 +60,31 @@ struct Runner {
     self.findingsStatus = findingsStatus
   }
 
-  init(options: InputOptions, load: LoadOptions = LoadOptions(), findingsStatus: Int32 = 0) {
-    self.init(options: options.values, load: load, findingsStatus: findingsStatus)
+  init(options: InputOptions, markdown: MarkdownOption? = nil, load: LoadOptions = LoadOptions(), findingsStatus: Int32 = 0) {
+    var values = options.values
+    values.markdown = markdown?.markdown ?? false
+    self.init(options: values, load: load, findingsStatus: findingsStatus)
   }
 
   /// Ends the process with the status of the worst input. It exits here rather than returning:
   /// the catalogs are kept, not freed tensor by tensor on the way out (for a 20,000-tensor header
   /// that freeing was a fifth of the run); the process's end returns their memory at once.
   func run(
-    text: (Catalog) throws -> String, json: (Catalog) throws -> JSONValue, failed: (Catalog) -> Bool = { _ in false }
+    text: (Catalog) throws -> String, json: (Catalog) throws -> JSONValue,
+    markdown: ((Catalog) throws -> String)? = nil, failed: (Catalog) -> Bool = { _ in false }
   ) throws -> Never {
+    if options.markdown && (options.json || options.ndjson) {
+      throw ValidationError("Choose one of --markdown and --\(options.json ? "json" : "ndjson").")
+    }
+    let width = options.style.width
+    // Markdown is pasted elsewhere: it is neither fitted to this terminal nor coloured.
+    func render(_ catalog: Catalog) throws -> String {
+      if options.markdown, let markdown { return try markdown(catalog) }
+      let report = try text(catalog)
+      return fitsWidth ? TextLayout.fit(report, width: width) : report
+    }
+    let quiet = options.quiet
+    func output(_ line: String) { if !quiet { print(line) } }
     var status: Int32 = 0
     var documents: [JSONValue] = []
     var first = true
@@ -69,14 +95,14 @@ struct Runner {
         kept.append(catalog)
         if findingsStatus != 0 && failed(catalog) { status = max(status, findingsStatus) }
         if options.ndjson {
-          print(try json(catalog).serialized(pretty: false))
+          output(try json(catalog).serialized(pretty: false))
         } else if options.json {
           documents.append(try json(catalog))
         } else {
-          if !first { print("") }
-          print(try text(catalog))
+          if !first { output("") }
+          output(try render(catalog))
           first = false
-          for warning in catalog.warnings { printError("warning: \(warning)") }
+          if !quiet { for warning in catalog.warnings { printError("warning: \(warning)") } }
         }
       } catch let failure as ReportFailure {
         // The input was read; what was asked of it is not there (exit 1, one line).
@@ -87,19 +113,19 @@ struct Runner {
             ("schema", .string(JSONReport.schema)), ("path", .string(path)),
             ("error", .object([("kind", .string(failure.kind)), ("message", .string(failure.message))])),
           ])
-          if options.ndjson { print(document.serialized(pretty: false)) } else { documents.append(document) }
+          if options.ndjson { output(document.serialized(pretty: false)) } else { documents.append(document) }
         }
       } catch let error as CheckpointError {
         printError("error: \(error)")
         status = max(status, Status.of(error))
         if options.json || options.ndjson {
           let document = JSONReport.error(path, error)
-          if options.ndjson { print(document.serialized(pretty: false)) } else { documents.append(document) }
+          if options.ndjson { output(document.serialized(pretty: false)) } else { documents.append(document) }
         }
       }
     }
     if options.json {
-      print(documents.count == 1 && options.paths.count == 1 ? documents[0].serialized() : JSONValue.array(documents).serialized())
+      output(documents.count == 1 && options.paths.count == 1 ? documents[0].serialized() : JSONValue.array(documents).serialized())
     }
     withExtendedLifetime(kept) { exit(status) }
   }
@@ -113,7 +139,40 @@ struct ReportFailure: Error {
 }
 
 /// Writes a line to standard error with write(2): `stderr` the C global is not concurrency-safe.
+/// A leading `error:` or `warning:` is coloured when standard error takes colour.
 func printError(_ line: String) {
-  var text = line + "\n"
+  var text = Diagnostics.painted(line) + "\n"
   text.withUTF8 { bytes in _ = write(2, bytes.baseAddress, bytes.count) }
+}
+
+/// Standard error's colour, decided once: from `--color` as written on the command line (a
+/// usage error is reported before any option is parsed), `NO_COLOR`, and whether standard
+/// error is a terminal.
+enum Diagnostics {
+  static let style = TextStyle(color: Terminal.usesColor(requestedColor(CommandLine.arguments), fd: 2))
+
+  /// The last `--color WHEN` or `--color=WHEN` before `--`; `auto` without one.
+  static func requestedColor(_ arguments: [String]) -> Terminal.ColorMode {
+    var mode = Terminal.ColorMode.auto
+    var k = 0
+    while k < arguments.count, arguments[k] != "--" {
+      if arguments[k].hasPrefix("--color=") {
+        mode = Terminal.ColorMode(rawValue: String(arguments[k].dropFirst("--color=".count))) ?? mode
+      } else if arguments[k] == "--color", k + 1 < arguments.count {
+        mode = Terminal.ColorMode(rawValue: arguments[k + 1]) ?? mode
+        k += 1
+      }
+      k += 1
+    }
+    return mode
+  }
+
+  /// `line` with its `error:` or `warning:` prefix coloured.
+  static func painted(_ line: String) -> String {
+    guard style.color else { return line }
+    for (prefix, paint) in [("error:", Paint.error), ("warning:", Paint.warning)] where line.hasPrefix(prefix) {
+      return style.paint(prefix, paint) + line.dropFirst(prefix.count)
+    }
+    return line
+  }
 }

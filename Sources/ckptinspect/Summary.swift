@@ -6,8 +6,9 @@ struct Summary: ParsableCommand {
     abstract: "Summarize checkpoints: parameters by component and dtype, bytes, tied head (the default).")
 
   @OptionGroup var inputs: InputOptions
+  @OptionGroup var output: MarkdownOption
 
-  @Flag(help: "Print full integers instead of 134.5M-style figures.")
+  @Flag(help: "Print full integers instead of 134.5M-style figures, and bytes instead of 96.6 MB.")
   var exact = false
 
   @Flag(help: "Add a table of parameters per layer.")
@@ -26,18 +27,21 @@ struct Summary: ParsableCommand {
   }
 
   func run() throws {
-    if list { RepoList.run(inputs.values) }
-    try Summary.run(inputs.values, exact: exact, layers: layers, tensors: tensors)
+    var options = inputs.values
+    options.markdown = output.markdown
+    if list { RepoList.run(options) }
+    try Summary.run(options, exact: exact, layers: layers, tensors: tensors)
   }
 
   /// The summary itself, shared with the fast path in CKPTInspect.main.
   static func run(_ options: Runner.Options, exact: Bool, layers: Bool, tensors: Bool) throws {
+    let style = options.style
     try Runner(options: options).run(
       text: { catalog in
         let summary = Counter.count(catalog)
         let audit = Auditor.audit(catalog, summary, config: ConfigFile.find(for: catalog))
-        return TextReport.summary(catalog, summary, options: .init(exact: exact, layers: layers)) + "\n\n"
-          + AuditReport.text(audit, exact: exact)
+        return TextReport.summary(catalog, summary, options: .init(exact: exact, layers: layers, style: style)) + "\n\n"
+          + AuditReport.text(audit, exact: exact, style: style)
       },
       json: { catalog in
         let summary = Counter.count(catalog)
@@ -45,6 +49,11 @@ struct Summary: ParsableCommand {
         guard case .object(var members) = JSONReport.summary(catalog, summary, tensors: tensors) else { return .null }
         members.insert(("audit", AuditReport.json(audit)), at: members.count - (tensors ? 2 : 1))
         return .object(members)
+      },
+      markdown: { catalog in
+        let summary = Counter.count(catalog)
+        let audit = Auditor.audit(catalog, summary, config: ConfigFile.find(for: catalog))
+        return MarkdownReport.summary(catalog, summary, audit: audit, exact: exact, layers: layers)
       })
   }
 }

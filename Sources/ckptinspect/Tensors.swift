@@ -8,6 +8,7 @@ struct Tensors: ParsableCommand {
     abstract: "List the tensor catalog: one row per tensor with dtype, shape, size, component and role.")
 
   @OptionGroup var inputs: InputOptions
+  @OptionGroup var output: MarkdownOption
 
   @Option(help: "Show only tensors whose name matches this pattern (* and ? wildcards), e.g. 'blk.0.*'.")
   var filter: String?
@@ -25,14 +26,16 @@ struct Tensors: ParsableCommand {
   }
 
   func run() throws {
-    try Runner(options: inputs).run(
-      text: { catalog in catalog.path + "\n" + TextReport.tensors(catalog, selected(catalog), exact: exact) },
+    let style = inputs.style
+    try Runner(options: inputs, markdown: output).run(
+      text: { catalog in catalog.path + "\n" + TextReport.tensors(catalog, selected(catalog), exact: exact, style: style) },
       json: { catalog in
         .object([
           ("schema", .string(JSONReport.schema)), ("path", .string(catalog.path)),
           ("format", .string(catalog.format.rawValue)),
           ("tensors", JSONReport.tensorList(catalog, only: selected(catalog))),
         ])
-      })
+      },
+      markdown: { catalog in MarkdownReport.tensors(catalog, selected(catalog), exact: exact) })
   }
 }

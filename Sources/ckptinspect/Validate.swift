@@ -5,22 +5,18 @@ struct Validate: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Check checkpoints structurally and list every problem found.",
     discussion: """
-      Checks every rule the readers enforce (header length and cap, UTF-8, JSON, offsets that tile
-      the data exactly, sizes that match shape x dtype, GGUF counts, types, dimensions, alignment,
-      shards against their index) and goes on after a problem wherever the format allows, so one
-      run lists them all.
+      Checks every rule the readers enforce (header length and cap, UTF-8, JSON, offsets that tile the data exactly, sizes that match shape x dtype, GGUF counts, types, dimensions, alignment, shards against their index) and goes on after a problem wherever the format allows, so one run lists them all.
 
-      A directory of several unrelated checkpoints (no index, not a split set) is validated
-      file by file, a line each.
+      A directory of several unrelated checkpoints (no index, not a split set) is validated file by file, a line each.
 
-      Exit status: 0 every input is valid; 1 at least one is invalid; 64 bad command-line
-      usage; 66 an input cannot be opened or read; 67 an input is another format (a Git LFS
-      pointer, a PyTorch pickle, ...).
+      Exit status: 0 every input is valid; 1 at least one is invalid; 64 bad command-line usage; 66 an input cannot be opened or read; 67 an input is another format (a Git LFS pointer, a PyTorch pickle, an HTML page).
       """)
 
   @OptionGroup var inputs: InputOptions
 
   func run() throws {
+    let style = inputs.style
+    func output(_ text: String) { if !inputs.quiet { print(text) } }
     var documents: [JSONValue] = []
     var allValid = true
     var unreadable: Int32 = 0
@@ -34,29 +30,30 @@ struct Validate: ParsableCommand {
         unreadable = max(unreadable, Status.of(error))
         if inputs.json || inputs.ndjson {
           let document = JSONReport.error(path, error)
-          if inputs.ndjson { print(document.serialized(pretty: false)) } else { documents.append(document) }
+          if inputs.ndjson { output(document.serialized(pretty: false)) } else { documents.append(document) }
         }
         continue
       }
       allValid = allValid && result.isValid
       if inputs.json || inputs.ndjson {
         let document = json(result)
-        if inputs.ndjson { print(document.serialized(pretty: false)) } else { documents.append(document) }
+        if inputs.ndjson { output(document.serialized(pretty: false)) } else { documents.append(document) }
       } else {
-        print(text(result))
+        // One line per input (and per problem), for grep: not wrapped.
+        output(text(result, style: style))
       }
     }
     if inputs.json {
-      print(documents.count == 1 ? documents[0].serialized() : JSONValue.array(documents).serialized())
+      output(documents.count == 1 ? documents[0].serialized() : JSONValue.array(documents).serialized())
     }
     if unreadable != 0 { throw ExitCode(unreadable) }
     if !allValid { throw ExitCode(1) }
   }
 
-  func text(_ result: ValidationResult) -> String {
+  func text(_ result: ValidationResult, style: TextStyle = .plain) -> String {
     guard result.isValid, let catalog = result.catalog else {
       let count = result.problems.count
-      var lines = ["\(result.path): invalid, \(TextReport.plural(count, "problem"))"]
+      var lines = ["\(result.path): \(style.paint("invalid", .error)), \(TextReport.plural(count, "problem"))"]
       lines += result.problems.map { "  " + $0.description }
       return lines.joined(separator: "\n")
     }

@@ -83,19 +83,19 @@ import Testing
     let expected = """
       hand.gguf
         format       GGUF, llama, 1 metadata key
-        size         0 B (header 0 B)
+        size         0 bytes (header 0 bytes)
         tensors      9
         parameters   1.2K (1,208)
         buffers      4 elements in 1 tensor, not parameters
         head         tied to token_embd.weight (no separate head tensor; counted once)
         dtypes       Q8_0 1, Q4_K 4, F32 4
 
-        component  params   share    bytes  bits/w  dtypes
-        embedding     800   66.2%    850 B    8.50  Q8_0
-        attention     128   10.6%     72 B    4.50  Q4_K
-        ffn           256   21.2%    144 B    4.50  Q4_K
-        norm           24    2.0%     96 B   32.00  F32
-        total       1,208  100.0%  1.16 kB    7.70
+        component  params   share  bytes  bits/w  dtypes
+        embedding     800   66.2%    850    8.50  Q8_0
+        attention     128   10.6%     72    4.50  Q4_K
+        ffn           256   21.2%    144    4.50  Q4_K
+        norm           24    2.0%     96   32.00  F32
+        total       1,208  100.0%  1,162    7.70
       """
     #expect(text == expected)
   }

@@ -26,15 +26,17 @@ enum CLI {
   }
 
   /// Runs the binary; `environment` entries are set on top of this process's (nil removes one).
+  /// COLUMNS and NO_COLOR are removed unless given: output goes to a pipe, so it is 80 columns
+  /// and plain wherever the tests run.
   static func run(_ arguments: [String], environment: [String: String?] = [:]) throws -> Result {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: binary)
     process.arguments = arguments
-    if !environment.isEmpty {
-      var merged = ProcessInfo.processInfo.environment
-      for (key, value) in environment { merged[key] = value }
-      process.environment = merged
-    }
+    var merged = ProcessInfo.processInfo.environment
+    merged["COLUMNS"] = nil
+    merged["NO_COLOR"] = nil
+    for (key, value) in environment { merged[key] = value }
+    process.environment = merged
     process.currentDirectoryURL = URL(fileURLWithPath: root)
     let out = Pipe()
     let err = Pipe()

@@ -1,5 +1,7 @@
 /// Human-readable numbers without Foundation: `134.5M`, `8.03B`, `96.6 MB`, `134,515,008`.
-/// Sizes use SI units (1 MB = 10^6 bytes), the same base as parameter counts.
+/// Sizes use SI units (1 MB = 10^6 bytes), the same base as parameter counts; memory estimates
+/// use binary units (`binary`: 1 GiB = 2^30 bytes). Every integer of four digits or more that
+/// is written out whole is grouped in thousands, wherever it appears.
 public enum Units {
   /// `134,515,008`.
   public static func grouped(_ value: UInt64) -> String {
@@ -34,6 +36,29 @@ public enum Units {
     }
     let decimals = v < 9.995 ? 2 : (v < 99.95 ? 1 : 0)
     return fixed(v, decimals) + " " + units[unit]
+  }
+
+  /// Bytes as a size (`96.6 MB`), or with `exact` as a whole number (`96,576,768`).
+  public static func bytes(_ value: UInt64, exact: Bool) -> String {
+    exact ? grouped(value) : bytes(value)
+  }
+
+  /// Binary sizes: `256 B`, `114.4 KiB`, `12.5 MiB` below 100 MiB, then `0.18 GiB`, `28.1 GiB`,
+  /// and from 1024 GiB up `1.02 TiB` (a 70B model's full fine-tuning is 1.03 TiB, not
+  /// `1051.2 GiB`).
+  public static func binary(_ value: UInt64) -> String {
+    if value < 1024 { return "\(value) B" }
+    if value < 1 << 20 { return fixed(Double(value) / 1024, 1) + " KiB" }
+    let gib = Double(value) / Double(1 << 30)
+    if gib < 0.1 { return fixed(Double(value) / Double(1 << 20), 1) + " MiB" }
+    var v = gib
+    var unit = "GiB"
+    // 1023.95 GiB would print as 1024.0 GiB: from there it is 1.00 TiB.
+    for next in ["TiB", "PiB", "EiB"] where v >= 1023.95 {
+      v /= 1024
+      unit = next
+    }
+    return fixed(v, v < 10 ? 2 : 1) + " " + unit
   }
 
   /// A percentage of `part` in `whole` with one decimal: `21.0%`.
