@@ -219,3 +219,12 @@ import Testing
     #expect(MemoryEstimate.GPU.parse("99999999999999999999999GiB") == nil)
   }
 }
+
+@Suite struct MemoryUnitTests {
+  /// Above 1024 GiB sizes are TiB, not `17179.9 GiB`.
+  @Test func terabytesAreTiB() {
+    #expect(MemoryReport.SizeUnit.best(for: 2 << 40).name == "TiB")
+    #expect(MemoryReport.SizeUnit.best(for: 2 << 40).format(3 << 40) == "3.00 TiB")
+    #expect(MemoryReport.SizeUnit.best(for: 1000 << 30).name == "GiB")
+  }
+}

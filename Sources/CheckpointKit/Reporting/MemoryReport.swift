@@ -5,6 +5,7 @@ public enum MemoryReport {
     var name: String
     var bytes: Double
 
+    static let tib = SizeUnit(name: "TiB", bytes: Double(1 << 40))
     static let gib = SizeUnit(name: "GiB", bytes: Double(1 << 30))
     static let mib = SizeUnit(name: "MiB", bytes: Double(1 << 20))
     static let kib = SizeUnit(name: "KiB", bytes: 1024)
@@ -12,6 +13,8 @@ public enum MemoryReport {
 
     /// The unit that shows `bytes` best: `0.18 GiB` from 100 MiB up, `114.4 KiB` and `256 B` below.
     static func best(for bytes: UInt64) -> SizeUnit {
+      // 1023.95 GiB would print as 1024.0 GiB: from there it is TiB.
+      if Double(bytes) >= 1023.95 * gib.bytes { return tib }
       if Double(bytes) >= 0.1 * gib.bytes { return gib }
       if bytes >= 1 << 20 { return mib }
       return bytes >= 1024 ? kib : byte
@@ -29,7 +32,7 @@ public enum MemoryReport {
       guard let bytes else { return "overflow" }
       if self == .byte { return "\(bytes) B" }
       let v = Double(bytes) / self.bytes
-      return Units.fixed(v, self == .gib && v < 10 ? 2 : 1) + " " + name
+      return Units.fixed(v, (self == .gib || self == .tib) && v < 10 ? 2 : 1) + " " + name
     }
   }
 
