@@ -7,7 +7,7 @@ extension Terminal.ColorMode: ExpressibleByArgument {}
 struct InputOptions: ParsableArguments {
   @Argument(
     help: ArgumentHelp(
-      "Checkpoints: .safetensors or .gguf files, *.index.json, directories holding one checkpoint, http(s) URLs, or Hugging Face repos as hf://ORG/NAME[@REVISION][/PATH].",
+      "Checkpoints: .safetensors or .gguf files (or .zst), *.index.json, directories holding one checkpoint, http(s) URLs, Hugging Face repos as hf://ORG/NAME[@REVISION][/PATH], or - for standard input (read as far as the header).",
       valueName: "path"))
   var paths: [String]
 

@@ -10,7 +10,7 @@ struct Tensors: ParsableCommand {
   @OptionGroup var inputs: InputOptions
   @OptionGroup var output: MarkdownOption
 
-  @Option(help: "Show only tensors whose name matches this pattern (* and ? wildcards), e.g. 'blk.0.*'.")
+  @Option(help: "Show only tensors whose name matches this pattern (* and ? wildcards, e.g. 'blk.0.*'); a pattern without wildcards matches anywhere in the name.")
   var filter: String?
 
   @Option(help: "Order: \(TensorOrder.allCases.map(\.rawValue).joined(separator: ", ")).")
