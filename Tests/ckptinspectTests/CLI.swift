@@ -29,8 +29,17 @@ enum CLI {
   /// COLUMNS and NO_COLOR are removed unless given: output goes to a pipe, so it is 80 columns
   /// and plain wherever the tests run.
   static func run(_ arguments: [String], environment: [String: String?] = [:]) throws -> Result {
+    try execute(binary, arguments, environment: environment)
+  }
+
+  /// Runs a shell command line from the package root (a pipeline into the binary, say).
+  static func shell(_ command: String) throws -> Result {
+    try execute("/bin/sh", ["-c", command])
+  }
+
+  static func execute(_ executable: String, _ arguments: [String], environment: [String: String?] = [:]) throws -> Result {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: binary)
+    process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     var merged = ProcessInfo.processInfo.environment
     merged["COLUMNS"] = nil

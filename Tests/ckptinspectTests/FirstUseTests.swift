@@ -184,18 +184,7 @@ import Testing
   func piped(_ file: String, _ arguments: [String], through filter: String = "cat") throws -> CLI.Result {
     // A shell pipeline, as a user writes it: the tool reads a pipe, not a mappable file.
     let command = "\(filter) \(file) | '\(CLI.binary)' " + arguments.map { "'\($0)'" }.joined(separator: " ")
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/sh")
-    process.arguments = ["-c", command]
-    process.currentDirectoryURL = URL(fileURLWithPath: CLI.root)
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return CLI.Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    return try CLI.shell(command)
   }
 
   @Test(arguments: ["-", "/dev/stdin"])
