@@ -37,7 +37,7 @@ struct CKPTInspect: ParsableCommand {
       With several inputs every input is reported and the status is the worst one. Warnings (an unknown dtype, bytes after the last tensor) go to standard error, or into warnings[] in JSON; they do not fail.
       """,
     version: "0.1.0",
-    subcommands: [Summary.self, Tensors.self, Metadata.self, Validate.self, AuditCommand.self, MemoryCommand.self],
+    subcommands: [Summary.self, Tensors.self, Metadata.self, Validate.self, AuditCommand.self, MemoryCommand.self, ScanCommand.self],
     defaultSubcommand: Summary.self
   )
 

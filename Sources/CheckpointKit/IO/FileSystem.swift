@@ -35,6 +35,13 @@ enum FileSystem {
     return names.sorted()
   }
 
+  /// The path with every symbolic link resolved, nil when it cannot be (a missing file).
+  static func resolved(_ path: String) -> String? {
+    guard let real = realpath(path, nil) else { return nil }
+    defer { free(real) }
+    return String(cString: real)
+  }
+
   /// `dir/name`, without doubling a trailing slash.
   static func join(_ dir: String, _ name: String) -> String {
     dir.hasSuffix("/") ? dir + name : dir + "/" + name
