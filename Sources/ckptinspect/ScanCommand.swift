@@ -47,6 +47,9 @@ struct ScanCommand: ParsableCommand {
 
   func validate() throws {
     if paths.isEmpty { throw ValidationError("Name at least one checkpoint.") }
+    for path in paths where path == "-" || path.hasPrefix("hf://") || path.hasPrefix("http://") || path.hasPrefix("https://") {
+      throw ValidationError("scan reads local files only: download \(path) first (the other commands read it remotely).")
+    }
     if threads < 0 || threads > 1024 { throw ValidationError("--threads must be between 1 and 1024.") }
     if let expectSha256 {
       if expectSha256.utf8.count != 64 || !expectSha256.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 | 0x20 >= 97 && $0 | 0x20 <= 102) }) {

@@ -17,7 +17,8 @@ public struct ScanOptions: Sendable {
 
 /// How far a scan has come.
 public struct ScanProgress: Sendable {
-  /// Bytes of tensor data summarised plus bytes hashed, of `total`.
+  /// Of `total`: the checkpoint's bytes (its tensor data, or whole files when hashing), done in
+  /// proportion to the work (summarising and hashing each count).
   public var done: UInt64
   public var total: UInt64
   public var seconds: Double

@@ -43,7 +43,11 @@ public enum Scanner {
     let hashing = options.sha256 || expectations.contains { $0 != nil }
     let hashBytes = hashing ? files.reduce(0) { $0 + $1.size } : 0
 
-    let shared = SharedScan(pieceCount: plan.pieces.count, fileCount: files.count, total: plan.tensorBytes + hashBytes)
+    // Progress is shown in bytes of the checkpoint (what the user knows the size of), however
+    // many times each byte is used: work done is tensor bytes summarised plus bytes hashed.
+    let shared = SharedScan(
+      pieceCount: plan.pieces.count, fileCount: files.count, work: plan.tensorBytes + hashBytes,
+      shown: hashing ? hashBytes : plan.tensorBytes)
     let threads = options.threads > 0 ? options.threads : max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     let hash = Mutex(HashCursor(fileCount: hashing ? files.count : 0))
     let pieceBytes = plan.pieces.reduce(0) { max($0, $1.length) }
@@ -70,7 +74,7 @@ public enum Scanner {
         if next >= plan.pieces.count {
           // Nothing left but the digest: wait for the thread extending it, then help.
           if hashing && !hash.withLock({ $0.finished }) {
-            sched_yield()
+            usleep(200)
             continue
           }
           return
@@ -112,12 +116,14 @@ final class SharedScan: Sendable {
   private let failure = Mutex<CheckpointError?>(nil)
   private let stop = Atomic<Bool>(false)
   private let done = Atomic<UInt64>(0)
-  private let total: UInt64
+  private let work: UInt64
+  private let shown: UInt64
   private let lastReport = Mutex<Double>(0)
 
-  init(pieceCount: Int, fileCount: Int, total: UInt64) {
+  init(pieceCount: Int, fileCount: Int, work: UInt64, shown: UInt64) {
     results = Mutex([PieceResult?](repeating: nil, count: pieceCount))
-    self.total = total
+    self.work = work
+    self.shown = shown
   }
 
   var stopped: Bool { stop.load(ordering: .relaxed) }
@@ -146,7 +152,10 @@ final class SharedScan: Sendable {
       last = seconds
       return true
     }
-    if due == true { progress(ScanProgress(done: now, total: total, seconds: seconds)) }
+    if due == true {
+      let fraction = work == 0 ? 1 : Double(min(now, work)) / Double(work)
+      progress(ScanProgress(done: UInt64(fraction * Double(shown)), total: shown, seconds: seconds))
+    }
   }
 }
 

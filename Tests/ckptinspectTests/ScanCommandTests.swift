@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+
+/// `ckptinspect scan` end to end: exit statuses, the JSON names scripts rely on, refusals.
+@Suite struct ScanCommandTests {
+  static let smol = (ProcessInfo.processInfo.environment["CKPT_REALDATA"] ?? NSHomeDirectory() + "/.cache/ckptinspect/realdata")
+    + "/smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
+
+  @Test func cleanFileExitsZeroWithTheDocumentedJSON() throws {
+    let r = try CLI.run(["scan", "TestData/tiny-llama.Q8_0.gguf", "--json", "--tensors", "--sha256"])
+    #expect(r.status == 0)
+    let doc = try #require(CLI.json(r.stdout) as? [String: Any])
+    #expect(doc["clean"] as? Bool == true)
+    let files = try #require(doc["files"] as? [[String: Any]])
+    #expect(files.count == 1)
+    #expect((files[0]["sha256"] as? String)?.count == 64)
+    #expect(files[0]["sha256_expected"] is NSNull)
+    let tensors = try #require(doc["tensors"] as? [[String: Any]])
+    #expect(Set(tensors[0].keys) == [
+      "name", "dtype", "elements", "decoded", "nan", "pos_inf", "neg_inf", "zeros", "min", "max", "mean", "std", "abs_max",
+      "content_hash",
+    ])
+    #expect(tensors.allSatisfy { $0["decoded"] as? Bool == true })
+    let summary = try #require(doc["summary"] as? [String: Any])
+    #expect(summary["tensors"] as? Int == tensors.count)
+    #expect(summary["tensors_scanned"] as? Int == tensors.count)
+  }
+
+  @Test func expectedChecksumMismatchExitsOne() throws {
+    let wrong = String(repeating: "0", count: 64)
+    let r = try CLI.run(["scan", "TestData/tiny-llama.Q8_0.gguf", "--expect-sha256", wrong])
+    #expect(r.status == 1)
+    #expect(r.stdout.contains("1 finding:"))
+    #expect(r.stdout.contains("differs from \(wrong) (--expect-sha256)"))
+    let json = try CLI.run(["scan", "TestData/tiny-llama.Q8_0.gguf", "--expect-sha256", wrong, "--json"])
+    let findings = (CLI.json(json.stdout) as? [String: Any])?["findings"] as? [[String: Any]]
+    #expect(findings?.map { $0["kind"] as? String } == ["checksum_mismatch"])
+  }
+
+  @Test func truncatedFileExits65() throws {
+    let dir = TempDir()
+    let data = try Data(contentsOf: URL(fileURLWithPath: Self.smol))
+    let path = dir.write("part.gguf", Array(data.prefix(60_000_000)))
+    let r = try CLI.run(["scan", path, "--json"])
+    #expect(r.status == 65)
+    let findings = (CLI.json(r.stdout) as? [String: Any])?["findings"] as? [[String: Any]]
+    #expect(findings?.first?["kind"] as? String == "truncated")
+    #expect((findings?.first?["message"] as? String)?.contains("data ends at byte 60000000") == true)
+  }
+
+  @Test(arguments: ["hf://org/model", "https://example.com/m.safetensors", "-"])
+  func remoteInputsAreRefusedWithoutANetworkRequest(input: String) throws {
+    let r = try CLI.run(["scan", input])
+    #expect(r.status == 64)
+    #expect(r.stderr.hasPrefix("error: scan reads local files only: download \(input) first"))
+  }
+
+  @Test func missingFileIsUnreadable() throws {
+    let r = try CLI.run(["scan", "nope.safetensors"])
+    #expect(r.status == 66)
+    #expect(r.stderr == "error: nope.safetensors: cannot open: No such file or directory\n")
+  }
+}
