@@ -55,21 +55,25 @@ enum GGMLDequantizer {
 
 // MARK: - Reading blocks
 
-/// An IEEE half stored little-endian as bytes `lo`, `hi`, widened exactly (ggml's GGML_FP16_TO_FP32).
-@inline(__always)
-func halfToFloat(_ lo: UInt8, _ hi: UInt8) -> Float {
-  Float(Float16(bitPattern: UInt16(lo) | UInt16(hi) &<< 8))
-}
+// Members of the enum, not free functions, so they cannot clash with other helpers of the module.
+extension GGMLDequantizer {
+  /// An IEEE half stored little-endian as bytes `lo`, `hi`, widened exactly (ggml's
+  /// GGML_FP16_TO_FP32).
+  @inline(__always)
+  static func halfToFloat(_ lo: UInt8, _ hi: UInt8) -> Float {
+    Float(Float16(bitPattern: UInt16(lo) | UInt16(hi) &<< 8))
+  }
 
-/// The little-endian UInt16 at `offset` of a block.
-@inline(__always)
-func le16(_ b: Span<UInt8>, _ offset: Int) -> UInt16 {
-  UInt16(b[offset]) | UInt16(b[offset + 1]) &<< 8
-}
+  /// The little-endian UInt16 at `offset` of a block.
+  @inline(__always)
+  static func le16(_ b: Span<UInt8>, _ offset: Int) -> UInt16 {
+    UInt16(b[offset]) | UInt16(b[offset + 1]) &<< 8
+  }
 
-/// The little-endian UInt32 at `offset` of a block.
-@inline(__always)
-func le32(_ b: Span<UInt8>, _ offset: Int) -> UInt32 {
-  UInt32(b[offset]) | UInt32(b[offset + 1]) &<< 8 | UInt32(b[offset + 2]) &<< 16
-    | UInt32(b[offset + 3]) &<< 24
+  /// The little-endian UInt32 at `offset` of a block.
+  @inline(__always)
+  static func le32(_ b: Span<UInt8>, _ offset: Int) -> UInt32 {
+    UInt32(b[offset]) | UInt32(b[offset + 1]) &<< 8 | UInt32(b[offset + 2]) &<< 16
+      | UInt32(b[offset + 3]) &<< 24
+  }
 }
