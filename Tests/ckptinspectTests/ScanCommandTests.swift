@@ -7,13 +7,14 @@ import Testing
     + "/smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
 
   @Test func cleanFileExitsZeroWithTheDocumentedJSON() throws {
-    let r = try CLI.run(["scan", "TestData/tiny-llama.Q8_0.gguf", "--json", "--tensors", "--sha256"])
+    let r = try CLI.run(["scan", Self.smol, "--json", "--tensors", "--sha256"])
     #expect(r.status == 0)
     let doc = try #require(CLI.json(r.stdout) as? [String: Any])
     #expect(doc["clean"] as? Bool == true)
     let files = try #require(doc["files"] as? [[String: Any]])
     #expect(files.count == 1)
-    #expect((files[0]["sha256"] as? String)?.count == 64)
+    // The sha256 shared/realdata/README.md pins for this file.
+    #expect(files[0]["sha256"] as? String == "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53")
     #expect(files[0]["sha256_expected"] is NSNull)
     let tensors = try #require(doc["tensors"] as? [[String: Any]])
     #expect(Set(tensors[0].keys) == [
@@ -24,17 +25,28 @@ import Testing
     let summary = try #require(doc["summary"] as? [String: Any])
     #expect(summary["tensors"] as? Int == tensors.count)
     #expect(summary["tensors_scanned"] as? Int == tensors.count)
+    #expect(tensors.count == 272)
+    #expect(summary["values"] as? Int == 134_515_008)
+  }
+
+  /// The generated fixture's data is a byte pattern, not weights: 32 of token_embd's 1,024 Q8_0
+  /// blocks have a NaN pattern as their f16 scale (gguf-py's dequantize counts the same 1,024 NaN).
+  @Test func patternFixtureHoldsNaNBlocks() throws {
+    let r = try CLI.run(["scan", "TestData/tiny-llama.Q8_0.gguf"])
+    #expect(r.status == 1)
+    #expect(r.stdout.contains("15 findings:\n    token_embd.weight: 1024 NaN\n    blk.0.attn_q.weight: 128 NaN\n"))
   }
 
   @Test func expectedChecksumMismatchExitsOne() throws {
     let wrong = String(repeating: "0", count: 64)
-    let r = try CLI.run(["scan", "TestData/tiny-llama.Q8_0.gguf", "--expect-sha256", wrong])
+    let r = try CLI.run(["scan", Self.smol, "--expect-sha256", wrong])
     #expect(r.status == 1)
     #expect(r.stdout.contains("1 finding:"))
-    #expect(r.stdout.contains("differs from \(wrong) (--expect-sha256)"))
-    let json = try CLI.run(["scan", "TestData/tiny-llama.Q8_0.gguf", "--expect-sha256", wrong, "--json"])
+    #expect(r.stdout.contains("DIFFERS from expected"))
+    let json = try CLI.run(["scan", Self.smol, "--expect-sha256", wrong, "--json"])
     let findings = (CLI.json(json.stdout) as? [String: Any])?["findings"] as? [[String: Any]]
     #expect(findings?.map { $0["kind"] as? String } == ["checksum_mismatch"])
+    #expect((findings?.first?["message"] as? String)?.hasSuffix("differs from \(wrong) (--expect-sha256)") == true)
   }
 
   @Test func truncatedFileExits65() throws {
