@@ -1,10 +1,11 @@
 /// What the values of a tensor (or of a piece of one) look like: counts of the special values
 /// and moments of the finite ones.
 ///
-/// Precision: values are summed in Float64 a batch at a time (at most a few thousand values, or
-/// one histogram), each batch's squared deviations taken about its own mean, and batches
-/// combined with Chan, Golub and LeVeque's pairwise update. The result does not lose precision
-/// with the number of values the way one running sum of squares does.
+/// Precision: values are summed in Float64 a batch at a time (4,096 values, or one histogram),
+/// each batch's squared deviations taken about a shift near its mean (the running mean; the
+/// histogram's exact mean), and batches combined with Chan, Golub and LeVeque's pairwise update.
+/// The result does not lose precision with the number of values the way one running sum of
+/// squares does.
 public struct ValueStats: Equatable, Sendable {
   public var nan: UInt64 = 0
   public var positiveInfinity: UInt64 = 0
