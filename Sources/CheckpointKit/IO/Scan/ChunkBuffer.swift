@@ -12,7 +12,7 @@ import Darwin
 /// The one place the scan turns bytes into typed values: the views are built over memory this
 /// object owns, aligned for any element type, and cover only the bytes read (`count / stride`
 /// elements), for `FullyInhabited` types only.
-public final class ChunkBuffer {
+@safe public final class ChunkBuffer {
   public let capacity: Int
   private let base: UnsafeMutableRawPointer
   /// Bytes held from the last read.
@@ -22,7 +22,7 @@ public final class ChunkBuffer {
     self.capacity = capacity
     // 64-byte alignment suits every element type and whole cache lines; rounded up to 8 so a
     // typed view never needs a partial element.
-    base = UnsafeMutableRawPointer.allocate(byteCount: max(capacity, 8), alignment: 64)
+    unsafe base = UnsafeMutableRawPointer.allocate(byteCount: max(capacity, 8), alignment: 64)
   }
 
   deinit { unsafe base.deallocate() }
@@ -75,10 +75,10 @@ public final class ReadableFile: Sendable {
   let descriptor: Int32
 
   public init(path: String) throws(CheckpointError) {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    let fd = unsafe open(path, O_RDONLY | O_CLOEXEC)
     if fd < 0 { throw CheckpointError.io(path, errno: errno, during: "open") }
     var st = stat()
-    if fstat(fd, &st) != 0 {
+    if unsafe fstat(fd, &st) != 0 {
       let code = errno
       close(fd)
       throw CheckpointError.io(path, errno: code, during: "stat")

@@ -10,7 +10,7 @@ import Darwin
 ///
 /// Sendable because the scan hands the running digest from thread to thread: it is only ever
 /// used by the one thread holding the lock around it.
-public final class SHA256Digest: @unchecked Sendable {
+@safe public final class SHA256Digest: @unchecked Sendable {
   private let library: CryptoLibrary
   private let context: OpaquePointer
 
@@ -19,21 +19,21 @@ public final class SHA256Digest: @unchecked Sendable {
     guard let context = unsafe library.newContext(), unsafe library.initDigest(context, library.sha256(), nil) == 1 else {
       throw CheckpointError(file: "", offset: nil, field: "", fault: .io(operation: "sha256", message: "libcrypto could not start a SHA-256 digest"))
     }
-    self.context = context
+    unsafe self.context = context
   }
 
   deinit { unsafe library.freeContext(context) }
 
   /// Adds the bytes a chunk buffer holds.
   public func update(_ buffer: ChunkBuffer) {
-    buffer.withRawBytes { raw in
+    unsafe buffer.withRawBytes { raw in
       _ = unsafe library.update(context, raw.baseAddress, raw.count)
     }
   }
 
   /// Adds bytes from memory (tests, small headers).
   public func update(_ bytes: [UInt8]) {
-    bytes.withUnsafeBytes { raw in
+    unsafe bytes.withUnsafeBytes { raw in
       _ = unsafe library.update(context, raw.baseAddress, raw.count)
     }
   }
@@ -55,7 +55,7 @@ public final class SHA256Digest: @unchecked Sendable {
 }
 
 /// The entry points of libcrypto's EVP digest interface that `SHA256Digest` uses.
-final class CryptoLibrary: @unchecked Sendable {
+@safe final class CryptoLibrary: @unchecked Sendable {
   typealias NewContext = @convention(c) () -> OpaquePointer?
   typealias FreeContext = @convention(c) (OpaquePointer?) -> Void
   typealias Algorithm = @convention(c) () -> OpaquePointer?
@@ -79,18 +79,18 @@ final class CryptoLibrary: @unchecked Sendable {
       CheckpointError(file: "", offset: nil, field: "", fault: .io(operation: "sha256", message: what))
     }
     // OpenSSL 3 (Debian 12's libssl3), else 1.1.
-    guard let handle = dlopen("libcrypto.so.3", RTLD_NOW | RTLD_LOCAL) ?? dlopen("libcrypto.so.1.1", RTLD_NOW | RTLD_LOCAL) else {
+    guard let handle = unsafe dlopen("libcrypto.so.3", RTLD_NOW | RTLD_LOCAL) ?? dlopen("libcrypto.so.1.1", RTLD_NOW | RTLD_LOCAL) else {
       throw missing("hashing needs OpenSSL's libcrypto (Debian: apt-get install libssl3)")
     }
     func symbol(_ name: String) throws(CheckpointError) -> UnsafeMutableRawPointer {
-      guard let pointer = dlsym(handle, name) else { throw missing("libcrypto has no \(name)") }
-      return pointer
+      guard let pointer = unsafe dlsym(handle, name) else { throw missing("libcrypto has no \(name)") }
+      return unsafe pointer
     }
-    newContext = unsafe unsafeBitCast(try symbol("EVP_MD_CTX_new"), to: NewContext.self)
-    freeContext = unsafe unsafeBitCast(try symbol("EVP_MD_CTX_free"), to: FreeContext.self)
-    sha256 = unsafe unsafeBitCast(try symbol("EVP_sha256"), to: Algorithm.self)
-    initDigest = unsafe unsafeBitCast(try symbol("EVP_DigestInit_ex"), to: InitDigest.self)
-    update = unsafe unsafeBitCast(try symbol("EVP_DigestUpdate"), to: Update.self)
-    final = unsafe unsafeBitCast(try symbol("EVP_DigestFinal_ex"), to: Final.self)
+    unsafe newContext = unsafeBitCast(try symbol("EVP_MD_CTX_new"), to: NewContext.self)
+    unsafe freeContext = unsafeBitCast(try symbol("EVP_MD_CTX_free"), to: FreeContext.self)
+    unsafe sha256 = unsafeBitCast(try symbol("EVP_sha256"), to: Algorithm.self)
+    unsafe initDigest = unsafeBitCast(try symbol("EVP_DigestInit_ex"), to: InitDigest.self)
+    unsafe update = unsafeBitCast(try symbol("EVP_DigestUpdate"), to: Update.self)
+    unsafe final = unsafeBitCast(try symbol("EVP_DigestFinal_ex"), to: Final.self)
   }
 }
