@@ -41,9 +41,11 @@ public enum ScanReport {
       line += " (\(Units.bytes(UInt64(Double(result.bytesScanned) / result.seconds)))/s)"
     }
     out.append(line)
-    for file in result.files where file.sha256 != nil {
-      var text = "  sha256 \(file.sha256!)"
-      if result.files.count > 1 { text += "  " + FileSystemName.base(file.path) }
+    let hashed = result.files.filter { $0.sha256 != nil }
+    // Several files: a line each, the name first (a narrow terminal wraps the digest under it).
+    if hashed.count > 1 { out.append("  sha256:") }
+    for file in hashed {
+      var text = hashed.count > 1 ? "    \(FileSystemName.base(file.path)) \(file.sha256!)" : "  sha256 \(file.sha256!)"
       if let expected = file.sha256Expected {
         let whence = file.expectationSource == "hf-cache" ? "the cache blob name" : "expected"
         text += expected == file.sha256 ? "  matches \(whence)" : "  " + style.paint("DIFFERS from \(whence)", .error)
