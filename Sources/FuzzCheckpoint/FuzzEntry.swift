@@ -36,6 +36,7 @@ public func fuzzOneInput(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
     _ = SizeLabel.find(in: text, allowThousands: true)
     _ = ParameterExpectation(text)
   }
+  fuzzScan(Array(bytes))
   if let root = try? ConfigFile.parse(bytes) {
     let config = ConfigFile(path: "config.json", root: root)
     _ = ExpectedCount.from(config: config)

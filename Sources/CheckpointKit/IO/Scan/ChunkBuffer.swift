@@ -48,6 +48,15 @@ import Darwin
     count = length
   }
 
+  /// Holds a copy of the first `count` of `bytes` (tests and the fuzz target, which have no file).
+  func load(_ bytes: [UInt8], count: Int) {
+    precondition(count <= capacity && count <= bytes.count)
+    if count > 0 {
+      unsafe bytes.withUnsafeBytes { raw in unsafe base.copyMemory(from: raw.baseAddress!, byteCount: count) }
+    }
+    self.count = count
+  }
+
   /// The bytes held.
   public func withBytes<R, E: Error>(_ body: (Span<UInt8>) throws(E) -> R) throws(E) -> R {
     try body(unsafe Span(_unsafeStart: base.assumingMemoryBound(to: UInt8.self), count: count))
