@@ -36,7 +36,8 @@ public func fuzzOneInput(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
     _ = SizeLabel.find(in: text, allowThousands: true)
     _ = ParameterExpectation(text)
   }
-  fuzzScan(Array(bytes))
+  // Tensor data is whatever bytes a file holds: every scan decoder takes the input as its data.
+  ScanFuzzing.decodeAll(Array(bytes))
   if let root = try? ConfigFile.parse(bytes) {
     let config = ConfigFile(path: "config.json", root: root)
     _ = ExpectedCount.from(config: config)
