@@ -217,7 +217,7 @@ import Testing
   }
 
   @Test func memoryJSON() throws {
-    let r = try CLI.run(["memory", "--json", "TestData/tiny-llama.Q8_0.gguf", "--context", "256", "--batch", "2"])
+    let r = try CLI.run(["memory", "--json", "TestData/tiny-llama.Q8_0.gguf", "--context", "256", "--parallel", "2"])
     let memory = (CLI.json(r.stdout) as? [String: Any])?["memory"] as? [String: Any]
     let kv = memory?["kv_cache"] as? [String: Any]
     #expect((kv?["per_token"] as? [String: Any])?["f16"] as? Int == 256)

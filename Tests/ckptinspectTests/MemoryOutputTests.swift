@@ -16,7 +16,7 @@ import Testing
   }
 
   @Test func overflowIsNullInJSONWithAWarning() throws {
-    let r = try CLI.run(["memory", "--json", Self.smolLM2, "--context", "1000000000000", "--batch", "100000000", "--gpu", "h100"])
+    let r = try CLI.run(["memory", "--json", Self.smolLM2, "--context", "1000000000000", "--parallel", "100000000", "--gpu", "h100"])
     #expect(r.status == 0)
     #expect(!r.stdout.contains("18446744073709551615"))
     let memory = (CLI.json(r.stdout) as? [String: Any])?["memory"] as? [String: Any]
@@ -26,7 +26,7 @@ import Testing
     let warnings = memory?["warnings"] as? [String] ?? []
     #expect(warnings.contains { $0.contains("the KV cache") && $0.contains("2^64") })
     // Text: the word, and the warning on standard error.
-    let text = try CLI.run(["memory", Self.smolLM2, "--context", "1000000000000", "--batch", "100000000"])
+    let text = try CLI.run(["memory", Self.smolLM2, "--context", "1000000000000", "--parallel", "100000000"])
     #expect(text.stdout.contains("overflow (f16)"))
     #expect(text.stderr.contains("warning: the KV cache"))
   }
