@@ -149,3 +149,7 @@ model("wide-ffn", "llama", layers=2, d=512, heads=8, kv=8, ff=16384, n_vocab=409
 # Small vocabulary, wide experts (Mixtral-like): the expert activations set it.
 model("wide-moe", "llama", layers=2, d=512, heads=8, kv=2, ff=4096, n_vocab=4096, ctx=8192,
       experts=8, experts_used=2, wtype=Q8_0)
+# Q4_0 weights, which the CPU backend repacks (x86 AVX2: 8 interleaved rows) into a second buffer.
+model("llama-q4_0", "llama", layers=4, d=512, heads=8, kv=2, ff=1408, n_vocab=32000, ctx=4096, wtype=Q4_0)
+model("llama-q4_0-tied", "llama", layers=4, d=512, heads=8, kv=2, ff=1408, n_vocab=32000, ctx=4096,
+      wtype=Q4_0, tied=True)

@@ -70,6 +70,9 @@ CASES = [
     ("wide-moe", 8192, 512, 1, "f16", "f16", "off"),
     ("wide-moe", 1024, 512, 1, "f16", "f16", "on"),
     ("wide-moe", 1024, 512, 1, "q8_0", "q8_0", "on"),
+    # Q4_0 weights: the CPU backend's repacked copy
+    ("llama-q4_0", 4096, 512, 1, "f16", "f16", "on"),
+    ("llama-q4_0-tied", 4096, 512, 1, "f16", "f16", "on"),
     # several sequences
     ("smollm2", 8192, 512, 2, "f16", "f16", "on"),
     ("smollm2", 8192, 512, 8, "f16", "f16", "on"),

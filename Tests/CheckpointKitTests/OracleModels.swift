@@ -28,6 +28,8 @@ enum OracleModels {
     "qwen2moe": Spec(
       arch: "qwen2moe", layers: 4, d: 256, heads: 4, kv: 2, ff: 704, vocab: 151_936, ctx: 8192, type: "Q8_0", qkvBias: true, experts: 8,
       expertsUsed: 4, ffExp: 256, sharedFF: 512),
+    "llama-q4_0": Spec(arch: "llama", layers: 4, d: 512, heads: 8, kv: 2, ff: 1408, vocab: 32000, ctx: 4096, type: "Q4_0"),
+    "llama-q4_0-tied": Spec(arch: "llama", layers: 4, d: 512, heads: 8, kv: 2, ff: 1408, vocab: 32000, ctx: 4096, type: "Q4_0", tied: true),
     "wide-ffn": Spec(arch: "llama", layers: 2, d: 512, heads: 8, kv: 8, ff: 16384, vocab: 4096, ctx: 8192),
     "wide-moe": Spec(arch: "llama", layers: 2, d: 512, heads: 8, kv: 2, ff: 4096, vocab: 4096, ctx: 8192, type: "Q8_0", experts: 8, expertsUsed: 2),
   ]
@@ -39,7 +41,7 @@ enum OracleModels {
     var offset: UInt64 = 0
     func add(_ name: String, _ shape: [Int], _ type: String) {
       let n = UInt64(shape.reduce(1, *))
-      let bytes: UInt64 = type == "F32" ? n * 4 : type == "F16" ? n * 2 : n / 32 * 34
+      let bytes: UInt64 = type == "F32" ? n * 4 : type == "F16" ? n * 2 : type == "Q4_0" ? n / 32 * 18 : n / 32 * 34
       let layer = name.hasPrefix("blk.") ? Int(name.split(separator: ".")[1]) : nil
       tensors.append(
         TensorRecord(

@@ -5,8 +5,11 @@
 public struct LlamaCppMemory: Sendable {
   public var settings: LlamaCppSettings
   public var resolved: LlamaCppSettings.Resolved
-  /// The model buffer: the mapped tensor data of every file.
+  /// The model buffer: the mapped tensor data of every file (what is not repacked).
   public var modelBytes: UInt64?
+  /// The CPU backend's repacked copies of quantized matrices (x86 with AVX2; beside the total,
+  /// not in it, as the table and llama.cpp's breakdown keep them).
+  public var repackBytes: UInt64
   /// One KV cache of llama.cpp: the full-attention layers' and, beside it, the sliding-window
   /// layers' (llama_kv_cache_iswa).
   public struct Cache: Equatable, Sendable {
@@ -33,6 +36,23 @@ public struct LlamaCppMemory: Sendable {
   /// Settings llama.cpp refuses, one sentence each.
   public var problems: [String]
 
+  /// Types the CPU backend repacks on x86 with AVX2 (ggml-cpu/repack.cpp
+  /// ggml_repack_get_optimal_repack_type: Q4_0, Q4_K, IQ4_NL, MXFP4 in 8-row interleaves; Q2_K
+  /// needs AVX-512, Q8_0 and the other K types ARM).
+  static let repackTypes: Set<String> = ["Q4_0", "Q4_K", "IQ4_NL", "MXFP4"]
+
+  /// A matrix of a repacked type whose rows come in whole groups of 8 (ne[1] % 8 == 0).
+  static func repackable(_ t: TensorRecord) -> Bool {
+    guard repackTypes.contains(t.dtype), t.shape.count >= 2 else { return false }
+    return t.shape[t.shape.count - 2] % 8 == 0
+  }
+
+  /// Weights multiplied by activations (the layers' matrices and experts, the output head) are
+  /// repacked; token_embd, read by row lookup, is not.
+  static func repacks(_ t: TensorRecord) -> Bool {
+    repackable(t) && (t.name.hasPrefix("blk.") || t.name == "output.weight")
+  }
+
   public static func estimate(_ catalog: Catalog, attention: AttentionShape?, settings: LlamaCppSettings) -> LlamaCppMemory? {
     // A vocab-only file (no tensors) is nothing llama.cpp would run.
     guard catalog.format == .gguf || catalog.format == .splitGGUF, !catalog.tensors.isEmpty,
@@ -44,14 +64,28 @@ public struct LlamaCppMemory: Sendable {
       problems.append("llama.cpp refuses a quantized V cache (\(settings.cacheTypeV)) without flash attention")
     }
 
-    // The model buffer: tensor data as mapped, from the first tensor's offset to the end of the
-    // last one in each file (alignment padding included).
+    // The CPU backend repacks some quantized matrices into a buffer of its own (CPU_REPACK); the
+    // mapped model buffer then spans the file from its first to its last tensor left in place.
+    var repack: UInt64 = 0
     var model: UInt64? = 0
     var ranges: [Int: (start: UInt64, end: UInt64)] = [:]
+    let tiedHead = !catalog.tensors.contains { $0.name == "output.weight" }
     for t in catalog.tensors {
-      guard let bytes = t.bytes else { model = nil; break }
+      guard let bytes = t.bytes else {
+        model = nil
+        break
+      }
+      if repacks(t) {
+        repack = repack &+ bytes
+        continue
+      }
+      // A tied head's matrix is token_embd: llama.cpp repacks a copy for the logits.
+      if tiedHead && t.name == "token_embd.weight" && repackable(t) { repack = repack &+ bytes }
       let end = t.offset.addingReportingOverflow(bytes)
-      if end.overflow { model = nil; break }
+      if end.overflow {
+        model = nil
+        break
+      }
       let range = ranges[t.file] ?? (t.offset, end.partialValue)
       ranges[t.file] = (min(range.start, t.offset), max(range.end, end.partialValue))
     }
@@ -95,7 +129,7 @@ public struct LlamaCppMemory: Sendable {
     let output = UInt64?(UInt64(shape.vocabulary)).times(UInt64(r.sequences)).times(4)
     let compute = LlamaCppCompute.estimate(shape: shape, attention: shape.isEncoder ? nil : attention, resolved: r, caches: caches)
     return LlamaCppMemory(
-      settings: settings, resolved: r, modelBytes: model, caches: caches, recurrentBytes: recurrent, outputBytes: output,
+      settings: settings, resolved: r, modelBytes: model, repackBytes: repack, caches: caches, recurrentBytes: recurrent, outputBytes: output,
       compute: compute, layerCacheBytes: layerCache, shape: shape, problems: problems)
   }
 }

@@ -174,6 +174,9 @@ public enum MemoryReport {
     let version = LlamaCppSettings.version.replacingOccurrences("llama.cpp ", "")
     var rows = [["llama.cpp", "\(version), CPU backend:"], ["", settings]]
     rows.append(["- model buffer", size(l.modelBytes) + " (mapped)"])
+    if l.repackBytes > 0 {
+      rows.append(["- CPU repack", "\(size(l.repackBytes)) more on an x86 AVX2 CPU (not in the total)"])
+    }
     if l.caches.isEmpty && l.recurrentBytes == 0 {
       rows.append(["- KV cache", l.shape.isEncoder ? "none: an encoder" : "none"])
     }
@@ -374,7 +377,7 @@ public enum MemoryReport {
       ("version", .string(LlamaCppSettings.version)), ("context", .int(r.context)), ("context_per_sequence", .int(r.contextPerSequence)),
       ("parallel", .int(r.sequences)), ("batch", .int(r.batch)), ("ubatch", .int(r.ubatch)),
       ("flash_attention", .bool(r.flashAttention)), ("cache_type_k", .string(l.settings.cacheTypeK)),
-      ("cache_type_v", .string(l.settings.cacheTypeV)), ("model_bytes", json(l.modelBytes)), ("repack_bytes", .null),
+      ("cache_type_v", .string(l.settings.cacheTypeV)), ("model_bytes", json(l.modelBytes)), ("repack_bytes", .unsigned(l.repackBytes)),
       ("kv_bytes", json(l.kvBytes)), ("kv_caches", .array(caches)), ("recurrent_bytes", json(l.recurrentBytes)),
       ("output_bytes", json(l.outputBytes)), ("compute_bytes", json(l.computeBytes)),
       ("compute_logits_bytes", json(l.compute.outputPeak)), ("compute_layer_bytes", json(l.compute.layerPeak)),
