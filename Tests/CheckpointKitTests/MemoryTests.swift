@@ -128,7 +128,7 @@ import Testing
     // 24 GiB GPU; 1 GiB is all llama.cpp's margin, so nothing is offloaded.
     let text = MemoryReport.text(m)
     #expect(text.contains("    rtx4090              llama.cpp -ngl 31: all 30 layers + output on the GPU\n"))
-    #expect(text.contains("    1gib                 llama.cpp -ngl 0: nothing fits with 1 GiB free: CPU only\n"))
+    #expect(text.contains("    1gib                 llama.cpp -ngl 0: CPU only, nothing fits\n"))
     #expect(!text.contains("context up to"))
 
     // Some context but not the trained 32,768 (the Gemma-3-like shape, no weights): 1.1 GiB - 1 GiB

@@ -217,8 +217,10 @@ public enum MemoryReport {
       what = "all \(n) layers + output on the \(gpus)"
     } else if let moe = p.cpuMoELayers {
       what = "all on the \(gpus) but the experts of \(moe) of \(n) layers"
+    } else if p.gpuLayers == 1 {
+      what = "only the output layer on the \(gpus)"
     } else if p.gpuLayers == 0 {
-      what = "nothing fits with 1 GiB free: CPU only"
+      what = "CPU only, nothing fits"
     } else {
       what = "output + \(p.gpuLayers - 1) of \(n) layers on the \(gpus)"
     }
