@@ -67,12 +67,20 @@ public struct LlamaCppModelShape: Equatable, Sendable {
       }
     }
     if !hasOutput, let embd { output = output &+ (embd.bytes ?? 0) }
+    // Widths and counts no real model has (negative, past 2^24) are not estimated: the compute
+    // model multiplies them together.
+    var sizes: [Int] = []
+    for key in ["attention.head_count", "feed_forward_length", "expert_count", "expert_used_count", "expert_shared_feed_forward_length"] {
+      let v = int(key) ?? 0
+      guard (0...limit).contains(v) else { return nil }
+      sizes.append(v)
+    }
+    let expertFF = int("expert_feed_forward_length") ?? sizes[1]
+    guard (0...limit).contains(expertFF) else { return nil }
     return LlamaCppModelShape(
       architecture: arch, vocabulary: vocabulary, embedding: embedding, layers: layers,
-      heads: max(int("attention.head_count") ?? 0, 0), feedForward: max(int("feed_forward_length") ?? 0, 0),
-      experts: max(int("expert_count") ?? 0, 0), expertsUsed: max(int("expert_used_count") ?? 0, 0),
-      expertFeedForward: max(int("expert_feed_forward_length") ?? int("feed_forward_length") ?? 0, 0),
-      sharedExpertFeedForward: max(int("expert_shared_feed_forward_length") ?? 0, 0),
+      heads: sizes[0], feedForward: sizes[1], experts: sizes[2], expertsUsed: sizes[3],
+      expertFeedForward: expertFF, sharedExpertFeedForward: sizes[4],
       isEncoder: encoders.contains(arch), layerBytes: layerBytes, layerExpertBytes: expertBytes, outputLayerBytes: output,
       inputBytes: input)
   }
