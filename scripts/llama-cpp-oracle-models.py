@@ -48,7 +48,7 @@ def vocab(w, n):
 
 def model(name, arch, *, layers, d, heads, kv, ff, n_vocab, ctx, head_dim=None, wtype=F16,
           tied=False, qkv_bias=False, qk_norm=False, post_norms=False, swa=None, experts=0,
-          experts_used=0, ff_exp=0, shared_ff=0, extra=None):
+          experts_used=0, ff_exp=0, shared_ff=0, extra=None, softcap=None):
     if ONLY and name not in ONLY:
         return
     path = os.path.join(OUT, name + ".gguf")
@@ -78,6 +78,9 @@ def model(name, arch, *, layers, d, heads, kv, ff, n_vocab, ctx, head_dim=None, 
             w.add_expert_feed_forward_length(ff_exp)
         if shared_ff:
             w.add_expert_shared_feed_forward_length(shared_ff)
+    if softcap:
+        w.add_attn_logit_softcapping(softcap[0])
+        w.add_final_logit_softcapping(softcap[1])
     for k, v in (extra or {}).items():
         w.add_uint32(f"{arch}.{k}", v)
     w.add_file_type(1 if wtype == F16 else 7 if wtype == Q8_0 else 2)
@@ -153,3 +156,53 @@ model("wide-moe", "llama", layers=2, d=512, heads=8, kv=2, ff=4096, n_vocab=4096
 model("llama-q4_0", "llama", layers=4, d=512, heads=8, kv=2, ff=1408, n_vocab=32000, ctx=4096, wtype=Q4_0)
 model("llama-q4_0-tied", "llama", layers=4, d=512, heads=8, kv=2, ff=1408, n_vocab=32000, ctx=4096,
       wtype=Q4_0, tied=True)
+# Gemma-2 as published: attention and final logit soft-capping (50, 30).
+model("gemma2-softcap", "gemma2", layers=6, d=256, heads=4, kv=2, head_dim=256, ff=1024, n_vocab=256000,
+      ctx=8192, tied=True, post_norms=True, swa=512, wtype=Q8_0, softcap=(50.0, 30.0))
+
+
+def mamba(name, *, layers, d, n_vocab, ctx, d_state=16, d_conv=4):
+    """Mamba (v1): every layer recurrent, no KV cache; the state is what llama.cpp keeps."""
+    if ONLY and name not in ONLY:
+        return
+    path = os.path.join(OUT, name + ".gguf")
+    if os.path.exists(path):
+        return
+    d_inner, dt_rank = 2 * d, max(d // 16, 1)
+    w = gguf.GGUFWriter(path, "mamba")
+    w.add_name(name)
+    w.add_context_length(ctx)
+    w.add_embedding_length(d)
+    w.add_block_count(layers)
+    w.add_feed_forward_length(0)
+    w.add_head_count(0)
+    w.add_head_count_kv(0)
+    w.add_layer_norm_rms_eps(1e-5)
+    w.add_ssm_conv_kernel(d_conv)
+    w.add_ssm_inner_size(d_inner)
+    w.add_ssm_state_size(d_state)
+    w.add_ssm_time_step_rank(dt_rank)
+    w.add_file_type(1)
+    vocab(w, n_vocab)
+    tensor(w, "token_embd.weight", (n_vocab, d), F16)
+    tensor(w, "output_norm.weight", (d,), F32)
+    for i in range(layers):
+        p = f"blk.{i}."
+        tensor(w, p + "attn_norm.weight", (d,), F32)
+        tensor(w, p + "ssm_in.weight", (2 * d_inner, d), F16)
+        tensor(w, p + "ssm_conv1d.weight", (d_inner, d_conv), F32)
+        tensor(w, p + "ssm_conv1d.bias", (d_inner,), F32)
+        tensor(w, p + "ssm_x.weight", (dt_rank + 2 * d_state, d_inner), F16)
+        tensor(w, p + "ssm_dt.weight", (d_inner, dt_rank), F16)
+        tensor(w, p + "ssm_dt.bias", (d_inner,), F32)
+        tensor(w, p + "ssm_a", (d_inner, d_state), F32)
+        tensor(w, p + "ssm_d", (d_inner,), F32)
+        tensor(w, p + "ssm_out.weight", (d, d_inner), F16)
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+    print(path)
+
+
+mamba("mamba", layers=4, d=512, n_vocab=32000, ctx=4096)

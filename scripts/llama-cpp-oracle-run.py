@@ -73,6 +73,12 @@ CASES = [
     # Q4_0 weights: the CPU backend's repacked copy
     ("llama-q4_0", 4096, 512, 1, "f16", "f16", "on"),
     ("llama-q4_0-tied", 4096, 512, 1, "f16", "f16", "on"),
+    # Gemma-2 with its logit soft-capping; Mamba (a recurrent state, no KV cache)
+    ("gemma2-softcap", 8192, 512, 1, "f16", "f16", "on"),
+    ("gemma2-softcap", 8192, 512, 1, "f16", "f16", "off"),
+    ("mamba", 8192, 512, 1, "f16", "f16", "on"),
+    ("mamba", 4096, 256, 2, "f16", "f16", "on"),
+    ("mamba", 4096, 512, 4, "f16", "f16", "off"),
     # several sequences
     ("smollm2", 8192, 512, 2, "f16", "f16", "on"),
     ("smollm2", 8192, 512, 8, "f16", "f16", "on"),

@@ -30,11 +30,16 @@ enum OracleModels {
       expertsUsed: 4, ffExp: 256, sharedFF: 512),
     "llama-q4_0": Spec(arch: "llama", layers: 4, d: 512, heads: 8, kv: 2, ff: 1408, vocab: 32000, ctx: 4096, type: "Q4_0"),
     "llama-q4_0-tied": Spec(arch: "llama", layers: 4, d: 512, heads: 8, kv: 2, ff: 1408, vocab: 32000, ctx: 4096, type: "Q4_0", tied: true),
+    // Its soft-capping keys (50, 30) change no buffer: the catalog leaves them out.
+    "gemma2-softcap": Spec(
+      arch: "gemma2", layers: 6, d: 256, heads: 4, kv: 2, ff: 1024, vocab: 256_000, ctx: 8192, headDim: 256, type: "Q8_0", tied: true,
+      postNorms: true, swa: 512),
     "wide-ffn": Spec(arch: "llama", layers: 2, d: 512, heads: 8, kv: 8, ff: 16384, vocab: 4096, ctx: 8192),
     "wide-moe": Spec(arch: "llama", layers: 2, d: 512, heads: 8, kv: 2, ff: 4096, vocab: 4096, ctx: 8192, type: "Q8_0", experts: 8, expertsUsed: 2),
   ]
 
   static func catalog(_ name: String) -> Catalog? {
+    if name == "mamba" { return mamba() }
     guard let s = specs[name] else { return nil }
     let hd = s.headDim ?? s.d / s.heads
     var tensors: [TensorRecord] = []
@@ -109,5 +114,48 @@ enum OracleModels {
     // The token list as the reader keeps a long array: its count and none of its items.
     metadata.append(.init(key: "tokenizer.ggml.tokens", value: .array(MetadataArray(elementType: "string", count: UInt64(s.vocab), items: []))))
     return Catalog(path: "\(name).gguf", format: .gguf, files: [], metadata: metadata, tensors: tensors)
+  }
+
+  /// llama-cpp-oracle-models.py's Mamba: 4 layers, d 512, inner 1,024, state 16, conv 4, dt rank
+  /// 32, vocabulary 32,000, tied head, F16 matrices.
+  static func mamba() -> Catalog {
+    let d = 512, inner = 1024, state = 16, conv = 4, rank = 32, vocab = 32000
+    var tensors: [TensorRecord] = []
+    var offset: UInt64 = 0
+    func add(_ name: String, _ shape: [Int], _ type: String) {
+      let n = UInt64(shape.reduce(1, *))
+      let bytes = type == "F32" ? n * 4 : n * 2
+      let layer = name.hasPrefix("blk.") ? Int(name.split(separator: ".")[1]) : nil
+      tensors.append(
+        TensorRecord(
+          name: name, dtype: type, shape: TensorShape(shape.map(UInt64.init)), reversedInFile: true, elements: n, bytes: bytes,
+          bitsPerElement: Double(bytes * 8) / Double(n), offset: offset, layer: layer))
+      offset += (bytes + 31) / 32 * 32
+    }
+    add("token_embd.weight", [vocab, d], "F16")
+    add("output_norm.weight", [d], "F32")
+    for i in 0..<4 {
+      let p = "blk.\(i)."
+      add(p + "attn_norm.weight", [d], "F32")
+      add(p + "ssm_in.weight", [2 * inner, d], "F16")
+      add(p + "ssm_conv1d.weight", [inner, conv], "F32")
+      add(p + "ssm_conv1d.bias", [inner], "F32")
+      add(p + "ssm_x.weight", [rank + 2 * state, inner], "F16")
+      add(p + "ssm_dt.weight", [inner, rank], "F16")
+      add(p + "ssm_dt.bias", [inner], "F32")
+      add(p + "ssm_a", [inner, state], "F32")
+      add(p + "ssm_d", [inner], "F32")
+      add(p + "ssm_out.weight", [d, inner], "F16")
+    }
+    func u(_ v: Int) -> MetadataValue { .unsigned(UInt64(v), type: "uint32") }
+    let keys: [(String, MetadataValue)] = [
+      ("context_length", u(4096)), ("embedding_length", u(d)), ("block_count", u(4)), ("feed_forward_length", u(0)),
+      ("attention.head_count", u(0)), ("attention.head_count_kv", u(0)), ("ssm.conv_kernel", u(conv)),
+      ("ssm.inner_size", u(inner)), ("ssm.state_size", u(state)), ("ssm.time_step_rank", u(rank)),
+    ]
+    var metadata = [MetadataEntry(key: "general.architecture", value: .string("mamba"))]
+    metadata += keys.map { MetadataEntry(key: "mamba.\($0.0)", value: $0.1) }
+    metadata.append(.init(key: "tokenizer.ggml.tokens", value: .array(MetadataArray(elementType: "string", count: UInt64(vocab), items: []))))
+    return Catalog(path: "mamba.gguf", format: .gguf, files: [], metadata: metadata, tensors: tensors)
   }
 }

@@ -5,7 +5,8 @@
 /// The allocator reuses freed tensors, so the peak is the largest set of tensors alive at once
 /// plus the holes left between them. Three moments compete (sizes in F32 elements, x 4 bytes):
 /// - the logits: V x T, beside the normed last hidden state and the residual (2 d x T) and the
-///   token ids (T);
+///   token ids (T), and one more d x T below them without flash attention, with a quantized
+///   cache or with recurrent layers;
 /// - a layer's FFN: its three T-token activations (up, gate and their product; for MoE the
 ///   chosen experts' ff x used each), the attention mask (F16 with flash attention, F32
 ///   without: cells x T) and the residual stream (4 d x T with flash attention, 5 without);
@@ -34,8 +35,9 @@ public struct LlamaCppCompute: Equatable, Sendable {
     let quantizedCache = LlamaCppSettings.isQuantized(r.cacheTypeK) || LlamaCppSettings.isQuantized(r.cacheTypeV)
     let sliding = caches.contains { $0.sliding }
     // Without flash attention or with a quantized cache one more d x T block stays below the
-    // logits (seen on every model without sliding-window layers).
-    let hole: UInt64 = (!r.flashAttention || quantizedCache) && !sliding ? d : 0
+    // logits (seen on every model without sliding-window layers); always with recurrent layers.
+    let recurrent = (attention?.recurrentLayers ?? 0) > 0
+    let hole: UInt64 = ((!r.flashAttention || quantizedCache) && !sliding) || recurrent ? d : 0
     let output = bytes(UInt64?(UInt64(shape.vocabulary)).plus(2 * d + 1 + hole))
 
     // Cells each stream's attention looks at: the full cache's, and the sliding one's.
