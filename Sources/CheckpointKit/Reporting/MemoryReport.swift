@@ -82,7 +82,9 @@ public enum MemoryReport {
         let perToken = zip(m.kvPerToken.map(\.type), sizes(m.kvPerToken.map(\.bytes))).map { "\($0) \($1)" }
         table.add(["KV cache per token", perToken.joined(separator: ", ")])
       }
-      for (k, line) in kvLines(m, a).enumerated() { table.add([k == 0 ? "KV cache" : "", line]) }
+      // Beside llama.cpp's own KV rows, this one is the framework-agnostic figure.
+      let label = m.llamaCpp == nil ? "KV cache" : "KV cache (generic)"
+      for (k, line) in kvLines(m, a).enumerated() { table.add([k == 0 ? label : "", line]) }
       if a.recurrentLayers > 0 {
         let sequences = m.parallel == 1 ? "1 sequence" : "\(Units.grouped(UInt64(count: m.parallel))) sequences"
         let elements = a.recurrentState?.elementsPerLayer.map { Units.grouped($0) } ?? "overflow"
