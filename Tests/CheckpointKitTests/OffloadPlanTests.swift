@@ -43,6 +43,15 @@ import Testing
     #expect(try #require(OffloadPlan.plan(m, gpus: [Self.gpu(OffloadPlan.margin)])).gpuLayers == 0)
   }
 
+  /// Nothing offloaded: the host holds what llama.cpp's CPU figures add up to (a tied head's
+  /// matrix once).
+  @Test func cpuOnlyIsTheTotal() throws {
+    let m = try Self.memory("qwen2")
+    let plan = try #require(OffloadPlan.plan(m, gpus: [Self.gpu(OffloadPlan.margin)]))
+    #expect(plan.gpuLayers == 0)
+    #expect(plan.hostBytes == m.totalBytes)
+  }
+
   /// An MoE model that does not fit whole keeps every layer on the GPU but the first layers'
   /// experts on the host: --n-cpu-moe, the fewest layers that make it fit.
   @Test func moeExpertsStayOnTheHost() throws {

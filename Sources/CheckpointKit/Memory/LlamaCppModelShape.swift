@@ -22,6 +22,9 @@ public struct LlamaCppModelShape: Equatable, Sendable {
   /// The output layer as llama.cpp places it: output_norm plus output.weight, or a second copy of
   /// token_embd when the head is tied (TENSOR_DUPLICATED).
   public var outputLayerBytes: UInt64
+  /// The tied head's copy of token_embd inside `outputLayerBytes` (0 when untied): on the host
+  /// the output layer reads token_embd itself and costs nothing more.
+  public var tiedHeadBytes: UInt64
   /// token_embd and whatever else belongs to no layer: llama.cpp keeps the input layer on the host.
   public var inputBytes: UInt64
 
@@ -66,7 +69,8 @@ public struct LlamaCppModelShape: Equatable, Sendable {
         input = input &+ bytes
       }
     }
-    if !hasOutput, let embd { output = output &+ (embd.bytes ?? 0) }
+    let tied = hasOutput ? 0 : embd?.bytes ?? 0
+    output = output &+ tied
     // Widths and counts no real model has (negative, past 2^24) are not estimated: the compute
     // model multiplies them together.
     var sizes: [Int] = []
@@ -82,6 +86,6 @@ public struct LlamaCppModelShape: Equatable, Sendable {
       heads: sizes[0], feedForward: sizes[1], experts: sizes[2], expertsUsed: sizes[3],
       expertFeedForward: expertFF, sharedExpertFeedForward: sizes[4],
       isEncoder: encoders.contains(arch), layerBytes: layerBytes, layerExpertBytes: expertBytes, outputLayerBytes: output,
-      inputBytes: input)
+      tiedHeadBytes: tied, inputBytes: input)
   }
 }

@@ -96,7 +96,7 @@ public struct OffloadPlan: Equatable, Sendable {
       // The host still embeds the tokens of a micro-batch (and runs the layers kept back).
       host = host &+ (first > 0 || cpuMoE > 0 ? layerPeak : UInt64(m.shape.embedding) &* UInt64(m.resolved.ubatch) &* 4)
     } else {
-      host = host &+ m.shape.outputLayerBytes &+ whole
+      host = host &+ (m.shape.outputLayerBytes &- m.shape.tiedHeadBytes) &+ whole
     }
     return OffloadPlan(
       gpuLayers: ngl, cpuMoELayers: cpuMoE > 0 ? cpuMoE : nil, devices: devices, hostBytes: host, layers: n,
