@@ -108,6 +108,16 @@ import Testing
     #expect(LlamaCppSettings(flashAttention: .off).resolved(trained: nil).flashAttention == false)
   }
 
+  /// Numbers from a crafted header: a window of 2^62 tokens is capped at the context, not added to.
+  @Test func hugeSlidingWindow() throws {
+    var catalog = try #require(OracleModels.catalog("gemma3-270m"))
+    catalog.metadata = catalog.metadata.map {
+      $0.key == "gemma3.attention.sliding_window" ? MetadataEntry(key: $0.key, value: .unsigned(1 << 62, type: "uint64")) : $0
+    }
+    let m = try #require(LlamaCppMemory.estimate(catalog, attention: AttentionShape.from(gguf: catalog), settings: .init(context: 4096)))
+    #expect(m.caches.map(\.cells) == [4096, 4096])
+  }
+
   @Test func quantizedVNeedsFlashAttention() throws {
     let catalog = try #require(OracleModels.catalog("llama-gqa"))
     let m = try #require(

@@ -98,7 +98,8 @@ public struct LlamaCppMemory: Sendable {
       let streams = UInt64(r.sequences)
       let full = r.contextPerSequence
       // llama_kv_cache_iswa: the SWA cache keeps the window plus a micro-batch, padded to 256.
-      let sliding = min(full, LlamaCppSettings.pad((a.slidingWindow ?? 0) + r.ubatch, 256))
+      // (The window is from the file: capped at the context first, so the sum cannot overflow.)
+      let sliding = min(full, LlamaCppSettings.pad(min(a.slidingWindow ?? 0, full) + r.ubatch, 256))
       var parts: [Bool: Cache] = [:]
       for i in 0..<a.layers {
         let l = a.layer(i)
