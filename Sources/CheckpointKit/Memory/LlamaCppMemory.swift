@@ -53,6 +53,8 @@ public struct LlamaCppMemory: Sendable {
     repackable(t) && (t.name.hasPrefix("blk.") || t.name == "output.weight")
   }
 
+  /// The buffers for `catalog` under `settings`; nil unless it is a GGUF file with tensors and the
+  /// hyperparameters llama.cpp needs (block count, embedding width, a vocabulary).
   public static func estimate(_ catalog: Catalog, attention: AttentionShape?, settings: LlamaCppSettings) -> LlamaCppMemory? {
     // A vocab-only file (no tensors) is nothing llama.cpp would run.
     guard catalog.format == .gguf || catalog.format == .splitGGUF, !catalog.tensors.isEmpty,
