@@ -113,7 +113,7 @@ import Testing
     let cached: UInt64 = (6 << 30) + 79_036_416
     #expect(m.servingBytes == cached + Self.overhead + cached / 20)
     // One state per sequence: 2 sequences hold twice the state and twice the KV.
-    let two = Self.estimate(Self.qwen3Next, .init(batch: 2))
+    let two = Self.estimate(Self.qwen3Next, .init(parallel: 2))
     #expect(two.recurrentBytes == 2 * 79_036_416)
     #expect(two.kvBytes == 12 << 30)
   }

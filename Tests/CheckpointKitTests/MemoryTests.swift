@@ -122,13 +122,14 @@ import Testing
     // 24 GiB - 1 GiB runtime leaves 23 GiB for (weights + KV) x 1.05: 96,576,768 + 23,040 x n bytes
     // with n = 1,016,644 tokens. SmolLM2 was trained on 8,192: the headline says 8,192.
     #expect(m.gpuFits[0].maxContext == 8192)
+    #expect(m.gpuFits[0].memoryContext == 1_016_644)
+    #expect(m.gpuFits[1].maxContext == 0)
+    // A GGUF file gets llama.cpp's offload plan instead of the generic lines: everything on the
+    // 24 GiB GPU; 1 GiB is all llama.cpp's margin, so nothing is offloaded.
     let text = MemoryReport.text(m)
-    #expect(text.contains("    rtx4090              24.0 GiB: fits, context up to 8,192, best fit F32\n"))
-    #expect(text.contains("memory for 1.0M tokens: beyond the trained context"))
-    #expect(!text.contains("context up to 1.0M"))
-    // 1 GiB is all runtime overhead: not even the weights fit, so no "context up to 0".
-    #expect(text.contains("    1gib                 1.00 GiB: does not fit, best fit none"))
-    #expect(!text.contains("context up to 0"))
+    #expect(text.contains("    rtx4090              llama.cpp -ngl 31: all 30 layers + output on the GPU\n"))
+    #expect(text.contains("    1gib                 llama.cpp -ngl 0: CPU only, nothing fits\n"))
+    #expect(!text.contains("context up to"))
 
     // Some context but not the trained 32,768 (the Gemma-3-like shape, no weights): 1.1 GiB - 1 GiB
     // leaves 107,374,182 bytes for KV x 1.05, so KV <= 102,261,126 = 22 x 512 x 1,024 + 4 x 1,024 x n:
@@ -150,10 +151,13 @@ import Testing
   @Test func saturatedSizesAreOverflowNotNumbers() throws {
     let h100 = MemoryEstimate.GPU.parse("h100")!
     // 23,040 bytes x 10^12 tokens x 10^8 sequences = 2.3 x 10^24 bytes: past 2^64 - 1.
-    let m = Self.estimate(try Self.smolLM2(), .init(context: 1_000_000_000_000, batch: 100_000_000, gpus: h100))
+    let m = Self.estimate(try Self.smolLM2(), .init(context: 1_000_000_000_000, parallel: 100_000_000, gpus: h100))
     let text = MemoryReport.text(m)
     #expect(text.contains("    KV cache             overflow (f16) at 1,000,000,000,000 tokens x 100,000,000\n"))
     #expect(text.contains("    serving              overflow = weights + KV + overhead\n"))
+    // llama.cpp counts its context in 32 bits: no llama.cpp figures, and a warning says why.
+    #expect(m.llamaCpp == nil)
+    #expect(m.warnings.contains { $0.hasPrefix("no llama.cpp figures: llama.cpp serves at most 256 sequences") })
     #expect(!text.contains("17179869184") && !text.contains("858993460"))
     #expect(m.warnings.contains { $0.contains("KV cache") && $0.contains("2^64") })
     let json = MemoryReport.json(m).serialized()

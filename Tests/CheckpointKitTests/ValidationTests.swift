@@ -102,7 +102,7 @@ import Testing
     let audit = Auditor.audit(catalog, summary)
     #expect(audit.reported.first?.value == UInt64.max)
     _ = AuditReport.text(audit)
-    let memory = MemoryEstimate.estimate(catalog, summary, config: nil, active: nil, options: .init(context: Int.max, batch: Int.max))
+    let memory = MemoryEstimate.estimate(catalog, summary, config: nil, active: nil, options: .init(context: Int.max, parallel: Int.max))
     // A negative key length is not a shape any model has: no KV estimate rather than nonsense.
     #expect(memory.attention == nil)
     _ = MemoryReport.text(memory)

@@ -211,13 +211,15 @@ import Testing
     #expect(r.status == 0)
     // 2 layers x 2 KV heads x (16 + 16) x 2 bytes = 256 bytes per token at f16.
     #expect(r.stdout.contains("KV cache per token   f16 256 B, q8_0 136 B, q4_0 72 B"))
-    #expect(r.stdout.contains("t4"))
-    #expect(r.stdout.contains("fits"))
+    // llama.cpp's buffers at -c 256 (the micro-batch shrinks to the context), and the plan.
+    #expect(r.stdout.contains("-c 256 -ub 256 -fa on"))
+    #expect(r.stdout.contains("- KV cache           64.0 KiB (f16): 2 layers x 256 cells"))
+    #expect(r.stdout.contains("t4                   llama.cpp -ngl 3: all 2 layers + output on the GPU"))
     #expect(r.stdout.split(separator: "\n").allSatisfy { $0.count <= 80 })
   }
 
   @Test func memoryJSON() throws {
-    let r = try CLI.run(["memory", "--json", "TestData/tiny-llama.Q8_0.gguf", "--context", "256", "--batch", "2"])
+    let r = try CLI.run(["memory", "--json", "TestData/tiny-llama.Q8_0.gguf", "--context", "256", "--parallel", "2"])
     let memory = (CLI.json(r.stdout) as? [String: Any])?["memory"] as? [String: Any]
     let kv = memory?["kv_cache"] as? [String: Any]
     #expect((kv?["per_token"] as? [String: Any])?["f16"] as? Int == 256)

@@ -303,7 +303,7 @@ enum Look {
     #expect(memory.status == 0)
     #expect(memory.stdout.contains("| memory | `TestData/tiny-llama.Q8_0.gguf` |\n| :-- | :-- |\n| weights as stored | 111.8 KiB (8.57 bits/param) |"))
     #expect(memory.stdout.contains("| KV cache per token | f16 256 B, q8_0 136 B, q4_0 72 B |"))
-    #expect(memory.stdout.contains("- KV bytes = layers x KV heads x (key + value dims) x tokens x batch x element bytes (f16 2,"))
+    #expect(memory.stdout.contains("- KV bytes = layers x KV heads x (key + value dims) x tokens x sequences x element bytes (f16 2,"))
     // Names that Markdown would read as emphasis are escaped.
     #expect(MarkdownReport.escape("__metadata__.total_parameters") == "\\_\\_metadata\\_\\_.total_parameters")
     // Not with JSON, and not for the commands that have no table.

@@ -54,6 +54,11 @@ public struct AttentionShape: Equatable, Sendable {
   public var source: String
   /// Every layer, grouped by what it caches, in order of first appearance.
   public var groups: [LayerGroup]
+  /// Layer i is `groups[groupOfLayer[i]].layer`.
+  var groupOfLayer: [Int] = []
+
+  /// Layer `i`'s shape.
+  public func layer(_ i: Int) -> Layer { groups[groupOfLayer[i]].layer }
 
   /// A model whose `layers` all attend fully with one shape.
   public init(layers: Int, kvHeads: Int, keyDim: Int, valueDim: Int, trainedContext: Int?, source: String) {
@@ -66,12 +71,15 @@ public struct AttentionShape: Equatable, Sendable {
   init(layers: Int, trainedContext: Int?, slidingWindow: Int? = nil, source: String, layer: (Int) -> Layer) {
     var groups: [LayerGroup] = []
     var index: [Layer: Int] = [:]
+    var order: [Int] = []
     for i in 0..<max(layers, 0) {
       let l = layer(i)
       if let k = index[l] {
         groups[k].count += 1
+        order.append(k)
       } else {
         index[l] = groups.count
+        order.append(groups.count)
         groups.append(LayerGroup(layer: l, count: 1))
       }
     }
@@ -84,6 +92,7 @@ public struct AttentionShape: Equatable, Sendable {
     self.slidingWindow = slidingWindow
     self.source = source
     self.groups = groups
+    self.groupOfLayer = order
   }
 
   func count(_ where: (Layer) -> Bool) -> Int { groups.filter { `where`($0.layer) }.reduce(0) { $0 + $1.count } }
@@ -139,8 +148,15 @@ public struct AttentionShape: Equatable, Sendable {
     return latentDim.map { $0 > 0 && $0 <= limit } ?? true
   }
 
-  /// Encoders: no KV cache to estimate.
-  static let encoders: Set<String> = ["bert", "nomic-bert", "roberta", "xlm-roberta", "jina-bert-v2", "modern-bert", "neo-bert", "eurobert"]
+  /// Encoders (and diffusion models): no KV cache to estimate. GGUF: the architectures llama.cpp
+  /// creates no memory for (llama-model.cpp create_memory), plus roberta and xlm-roberta.
+  static let encoders: Set<String> = LlamaCppModelShape.encoders.union(["roberta", "xlm-roberta"])
+  /// config.json `model_type`s of encoder-only models: BERT and its descendants (all-mpnet-base-v2
+  /// is "mpnet", MiniLM "bert").
+  static let configEncoders: Set<String> = [
+    "bert", "roberta", "xlm-roberta", "mpnet", "distilbert", "albert", "electra", "deberta", "deberta-v2", "camembert",
+    "xlm", "flaubert", "modernbert", "nomic_bert", "new", "ernie", "mobilebert", "squeezebert", "funnel", "longformer",
+  ]
 
   /// llama.cpp's sliding-window pattern per architecture when the GGUF has no
   /// `attention.sliding_window_pattern` (llama.cpp 0c1e57098, src/models/*.cpp load_swa_pattern):
@@ -259,7 +275,7 @@ public struct AttentionShape: Equatable, Sendable {
         layers: l, kvHeads: h, keyDim: d / h, valueDim: d / h, trainedContext: config.integer("n_positions"), source: "config.json")
       return shape.isPlausible ? shape : nil
     }
-    guard !["bert", "roberta", "xlm-roberta"].contains(type), !type.isEmpty,
+    guard !configEncoders.contains(type), !type.isEmpty,
       let layers = config.integer("num_hidden_layers", "n_layer"), (1...maxLayers).contains(layers)
     else { return nil }
     let d = config.integer("hidden_size", "d_model") ?? 0

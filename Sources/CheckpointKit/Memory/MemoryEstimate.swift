@@ -4,27 +4,45 @@ public struct MemoryEstimate: Sendable {
   public struct Options: Sendable {
     /// Tokens of context (default: the model's trained context, else 4096).
     public var context: Int?
-    public var batch = 1
+    /// Sequences served at once, each with `context` tokens.
+    public var parallel = 1
     /// KV cache element type: f16, q8_0 or q4_0.
     public var cacheType = "f16"
     public var gpus: [GPU] = []
     public var loraRank = 16
-    public init(context: Int? = nil, batch: Int = 1, cacheType: String = "f16", gpus: [GPU] = [], loraRank: Int = 16) {
+    /// llama.cpp's settings beside these (batch, micro-batch, K and V types, flash attention);
+    /// its context and sequences are `context` x `parallel` and `parallel`.
+    public var llamaCpp = LlamaCppSettings()
+    /// `--tensor-split` shares for several GPUs (default: by their sizes).
+    public var tensorSplit: [Double]?
+    public init(
+      context: Int? = nil, parallel: Int = 1, cacheType: String = "f16", gpus: [GPU] = [], loraRank: Int = 16,
+      llamaCpp: LlamaCppSettings = LlamaCppSettings(), tensorSplit: [Double]? = nil
+    ) {
       self.context = context
-      self.batch = batch
+      self.parallel = parallel
       self.cacheType = cacheType
       self.gpus = gpus
       self.loraRank = loraRank
+      self.llamaCpp = llamaCpp
+      self.tensorSplit = tensorSplit
     }
   }
 
   public struct GPU: Equatable, Sendable {
     public var name: String
+    /// All its memory (the sum over `parts`).
     public var bytes: UInt64
-    public init(name: String, bytes: UInt64) {
+    /// The GPUs of one machine written `a+b` (llama.cpp splits the layers over them); empty for one.
+    public var parts: [GPU] = []
+    public init(name: String, bytes: UInt64, parts: [GPU] = []) {
       self.name = name
       self.bytes = bytes
+      self.parts = parts
     }
+
+    /// The devices llama.cpp sees: the parts, or this GPU alone.
+    public var devices: [GPU] { parts.isEmpty ? [self] : parts }
 
     /// GPUs by name; sizes in GiB as the vendors sell them.
     public static let known: [String: UInt64] = [
@@ -54,44 +72,59 @@ public struct MemoryEstimate: Sendable {
       "gb": 1e9, "gib": Double(1 << 30), "tb": 1e12, "tib": Double(1 << 40), "mb": 1e6, "mib": Double(1 << 20),
     ]
 
+    /// Comma-separated alternatives, each one GPU or several of one machine joined by `+`.
     public static func parseOrExplain(_ text: String) -> Result<[GPU], ParseError> {
       var result: [GPU] = []
       for raw in text.split(separator: ",") {
-        let part = raw.lowercased().filter { !$0.isWhitespace }
-        if part.isEmpty { continue }
-        if let size = known[part] {
-          result.append(GPU(name: part, bytes: size << 30))
-          continue
+        var parts: [GPU] = []
+        for piece in raw.split(separator: "+", omittingEmptySubsequences: false) {
+          switch parseOne(piece) {
+          case .success(let gpu?): parts.append(gpu)
+          case .success(nil): continue
+          case .failure(let e): return .failure(e)
+          }
         }
-        if part.hasPrefix("-") { return .failure(ParseError(message: "--gpu must be positive ('\(raw)')")) }
-        let digits = part.prefix { $0.isNumber || $0 == "." }
-        if digits.isEmpty {
-          let names = known.keys.sorted()
-          let starting = names.filter { $0.hasPrefix(part) || $0.replacingOccurrences("-", "").hasPrefix(part) }
-          let near = starting.isEmpty ? names.filter { $0.contains(part) } : starting
-          let hint = near.isEmpty ? "known names: \(names.joined(separator: ", "))" : "did you mean \(near.joined(separator: " or "))?"
-          return .failure(ParseError(message: "--gpu: unknown GPU '\(String(raw).trimmingWhitespace())': \(hint)"))
+        if parts.count == 1 { result.append(parts[0]) }
+        if parts.count > 1 {
+          let total = parts.reduce(UInt64(0)) { $0 &+ $1.bytes }
+          result.append(GPU(name: parts.map(\.name).joined(separator: "+"), bytes: total, parts: parts))
         }
-        let unit = String(part.dropFirst(digits.count))
-        guard let value = Double(digits), value > 0 else {
-          return .failure(ParseError(message: "--gpu must be positive ('\(raw)')"))
-        }
-        guard !unit.isEmpty else {
-          let model = known.keys.filter { $0.hasSuffix(part) }.sorted()
-          let hint = model.isEmpty ? "" : " (or the GPU \(model.joined(separator: " or ")))"
-          return .failure(ParseError(message: "--gpu \(String(raw).trimmingWhitespace()): a size needs a unit: \(digits)GB or \(digits)GiB\(hint)"))
-        }
-        guard let scale = units[unit] else {
-          return .failure(ParseError(message: "--gpu \(String(raw).trimmingWhitespace()): unknown unit '\(unit)': write GB (10^9 bytes) or GiB (2^30)"))
-        }
-        // Up to a million GiB: past that the product would not fit in 64 bits.
-        let bytes = value * scale
-        guard bytes <= Double(1 << 30) * 1_000_000 else {
-          return .failure(ParseError(message: "--gpu \(String(raw).trimmingWhitespace()): more than a million GiB"))
-        }
-        result.append(GPU(name: part, bytes: UInt64(bytes)))
       }
       return result.isEmpty ? .failure(ParseError(message: "--gpu: no size or GPU name given")) : .success(result)
+    }
+
+    /// One GPU name or size; nil for an empty piece.
+    static func parseOne(_ raw: Substring) -> Result<GPU?, ParseError> {
+      let part = raw.lowercased().filter { !$0.isWhitespace }
+      if part.isEmpty { return .success(nil) }
+      if let size = known[part] { return .success(GPU(name: part, bytes: size << 30)) }
+      if part.hasPrefix("-") { return .failure(ParseError(message: "--gpu must be positive ('\(raw)')")) }
+      let digits = part.prefix { $0.isNumber || $0 == "." }
+      if digits.isEmpty {
+        let names = known.keys.sorted()
+        let starting = names.filter { $0.hasPrefix(part) || $0.replacingOccurrences("-", "").hasPrefix(part) }
+        let near = starting.isEmpty ? names.filter { $0.contains(part) } : starting
+        let hint = near.isEmpty ? "known names: \(names.joined(separator: ", "))" : "did you mean \(near.joined(separator: " or "))?"
+        return .failure(ParseError(message: "--gpu: unknown GPU '\(String(raw).trimmingWhitespace())': \(hint)"))
+      }
+      let unit = String(part.dropFirst(digits.count))
+      guard let value = Double(digits), value > 0 else {
+        return .failure(ParseError(message: "--gpu must be positive ('\(raw)')"))
+      }
+      guard !unit.isEmpty else {
+        let model = known.keys.filter { $0.hasSuffix(part) }.sorted()
+        let hint = model.isEmpty ? "" : " (or the GPU \(model.joined(separator: " or ")))"
+        return .failure(ParseError(message: "--gpu \(String(raw).trimmingWhitespace()): a size needs a unit: \(digits)GB or \(digits)GiB\(hint)"))
+      }
+      guard let scale = units[unit] else {
+        return .failure(ParseError(message: "--gpu \(String(raw).trimmingWhitespace()): unknown unit '\(unit)': write GB (10^9 bytes) or GiB (2^30)"))
+      }
+      // Up to a million GiB: past that the product would not fit in 64 bits.
+      let bytes = value * scale
+      guard bytes <= Double(1 << 30) * 1_000_000 else {
+        return .failure(ParseError(message: "--gpu \(String(raw).trimmingWhitespace()): more than a million GiB"))
+      }
+      return .success(GPU(name: part, bytes: UInt64(bytes)))
     }
   }
 
@@ -142,7 +175,8 @@ public struct MemoryEstimate: Sendable {
   public var precisions: [Precision]
   public var attention: AttentionShape?
   public var context: Int
-  public var batch: Int
+  /// Sequences served at once.
+  public var parallel: Int
   public var cacheType: String
   /// KV cache bytes per token at f16, q8_0, q4_0.
   public var kvPerToken: [(type: String, bytes: UInt64?)]
@@ -156,6 +190,10 @@ public struct MemoryEstimate: Sendable {
   public var loraTrainable: UInt64?
   public var loraBytes: UInt64?
   public var gpuFits: [GPUFit]
+  /// What llama.cpp allocates for this GGUF file (nil for other formats).
+  public var llamaCpp: LlamaCppMemory?
+  /// How llama.cpp would offload it, one plan per `--gpu` alternative.
+  public var offload: [OffloadPlan]
   /// What the reader should know about these figures (a size that overflowed), one sentence each.
   public var warnings: [String]
 
@@ -176,15 +214,16 @@ public struct MemoryEstimate: Sendable {
   public static func estimate(_ catalog: Catalog, _ summary: CountSummary, config: ConfigFile?, active: UInt64?, options: Options) -> MemoryEstimate {
     let attention = (catalog.format == .gguf || catalog.format == .splitGGUF) ? AttentionShape.from(gguf: catalog) : config.flatMap(AttentionShape.from(config:))
     let context = options.context ?? attention?.trainedContext ?? 4096
-    let cache = cacheTypes.first { $0.name == options.cacheType } ?? cacheTypes[0]
+    let cache = cacheTypes.first { $0.name == options.cacheType }
+      ?? LlamaCppSettings.cacheTypes[options.cacheType].map { (options.cacheType, $0.blockBytes, $0.blockElements) } ?? cacheTypes[0]
     func kv(_ type: (name: String, numerator: UInt64, denominator: UInt64), context: Int) -> UInt64? {
       guard let attention else { return 0 }
-      return UInt64?.exact(attention.elements(context: context)).times(UInt64(count: options.batch)).scaled(type.numerator, type.denominator)
+      return UInt64?.exact(attention.elements(context: context)).times(UInt64(count: options.parallel)).scaled(type.numerator, type.denominator)
     }
     let parameters = UInt64?.exact(summary.totals.parameters)
     let weights = UInt64?.exact(summary.totals.bytes)
     let kvBytes = kv(cache, context: context)
-    let recurrent = (attention?.recurrentElements ?? 0).times(UInt64(count: options.batch)).times(RecurrentState.bytesPerElement)
+    let recurrent = (attention?.recurrentElements ?? 0).times(UInt64(count: options.parallel)).times(RecurrentState.bytesPerElement)
     // The cache as a whole: KV (grows with the context) and recurrent state (does not).
     func cached(_ kv: UInt64?) -> UInt64? { kv.plus(recurrent) }
     let precisions = whatIf(catalog)
@@ -214,12 +253,26 @@ public struct MemoryEstimate: Sendable {
     var estimate = MemoryEstimate(
       parameters: parameters, activeParameters: active, weightBytes: weights,
       byComponent: summary.byComponent.map { ($0.key, .exact($0.row.bytes)) }, precisions: precisions, attention: attention,
-      context: context, batch: options.batch, cacheType: cache.name,
-      kvPerToken: cacheTypes.map { type in (type.name, kv(type, context: 1).map { $0 / UInt64(count: max(options.batch, 1)) }) },
+      context: context, parallel: options.parallel, cacheType: cache.name,
+      kvPerToken: cacheTypes.map { type in (type.name, kv(type, context: 1).map { $0 / UInt64(count: max(options.parallel, 1)) }) },
       kvBytes: kvBytes, recurrentBytes: recurrent, overheadBytes: overhead, fullFineTuneBytes: parameters.times(fullFineTuneBytesPerParameter),
       loraRank: options.loraRank, loraTrainable: trainable, loraBytes: weights.plus(trainable.times(fullFineTuneBytesPerParameter)),
-      gpuFits: fits, warnings: [])
-    estimate.warnings = estimate.overflowWarnings()
+      gpuFits: fits, llamaCpp: nil, offload: [], warnings: [])
+    // llama.cpp's -c is the context of all sequences together.
+    var settings = options.llamaCpp
+    settings.parallel = max(options.parallel, 1)
+    let total = context.multipliedReportingOverflow(by: settings.parallel)
+    settings.context = total.overflow ? Int.max : total.partialValue
+    if let limit = LlamaCppSettings.limitProblem(settings) {
+      estimate.warnings.append("no llama.cpp figures: \(limit)")
+    } else if let llama = LlamaCppMemory.estimate(catalog, attention: attention, settings: settings) {
+      estimate.llamaCpp = llama
+      estimate.offload = options.gpus.compactMap { gpu in
+        OffloadPlan.plan(llama, gpus: gpu.devices, tensorSplit: gpu.parts.isEmpty ? nil : options.tensorSplit)
+      }
+    }
+    estimate.warnings = estimate.overflowWarnings() + estimate.warnings
+    if let problems = estimate.llamaCpp?.problems { estimate.warnings += problems }
     if let asked = options.context, let trained = attention?.trainedContext, asked > trained {
       estimate.warnings.append(
         "--context \(Units.grouped(UInt64(count: asked))) is beyond the trained context (\(Units.grouped(UInt64(count: trained))) tokens): "
@@ -229,7 +282,7 @@ public struct MemoryEstimate: Sendable {
   }
 
   /// One sentence per figure that passed 2^64 - 1 (a crafted header, or absurd --context and
-  /// --batch), naming it; figures derived from one that overflowed are not named again.
+  /// --parallel), naming it; figures derived from one that overflowed are not named again.
   func overflowWarnings() -> [String] {
     var out: [String] = []
     func check(_ value: UInt64?, _ what: String, bytes: Bool = true) {
@@ -241,10 +294,10 @@ public struct MemoryEstimate: Sendable {
     if weightBytes != nil && precisions.contains(where: { $0.bytes == nil }) {
       check(nil, "a size at another precision")
     }
-    let tokens = "\(Units.grouped(UInt64(count: context))) tokens x \(Units.grouped(UInt64(count: batch)))"
+    let tokens = "\(Units.grouped(UInt64(count: context))) tokens x \(Units.grouped(UInt64(count: parallel)))"
     if kvPerToken.contains(where: { $0.bytes == nil }) { check(nil, "the KV cache per token") }
     else { check(kvBytes, "the KV cache at \(tokens)") }
-    check(recurrentBytes, "the recurrent state of \(Units.grouped(UInt64(count: batch))) sequence\(batch == 1 ? "" : "s")")
+    check(recurrentBytes, "the recurrent state of \(Units.grouped(UInt64(count: parallel))) sequence\(parallel == 1 ? "" : "s")")
     if weightBytes != nil && kvBytes != nil && recurrentBytes != nil { check(servingBytes, "the serving total") }
     if parameters != nil { check(fullFineTuneBytes, "the full fine-tuning size") }
     check(loraTrainable, "the LoRA trainable parameter count", bytes: false)

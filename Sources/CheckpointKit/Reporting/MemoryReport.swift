@@ -68,6 +68,9 @@ public enum MemoryReport {
       stored += " (\(Units.fixed(Double(bytes) * 8 / Double(parameters), 2)) bits/param)"
     }
     table.add(["weights as stored", stored])
+    if let llama = m.llamaCpp {
+      for row in llamaCppRows(llama) { table.add(row) }
+    }
     // One unit for the whole list, so the precisions compare down the lines too.
     let unit = SizeUnit.shared(by: m.precisions.map(\.bytes))
     let items = m.precisions.map { "\($0.name) \(unit.format($0.bytes))" + fallbackNote($0.fallbacks) }
@@ -79,9 +82,11 @@ public enum MemoryReport {
         let perToken = zip(m.kvPerToken.map(\.type), sizes(m.kvPerToken.map(\.bytes))).map { "\($0) \($1)" }
         table.add(["KV cache per token", perToken.joined(separator: ", ")])
       }
-      for (k, line) in kvLines(m, a).enumerated() { table.add([k == 0 ? "KV cache" : "", line]) }
+      // Beside llama.cpp's own KV rows, this one is the framework-agnostic figure.
+      let label = m.llamaCpp == nil ? "KV cache" : "KV cache (generic)"
+      for (k, line) in kvLines(m, a).enumerated() { table.add([k == 0 ? label : "", line]) }
       if a.recurrentLayers > 0 {
-        let sequences = m.batch == 1 ? "1 sequence" : "\(Units.grouped(UInt64(count: m.batch))) sequences"
+        let sequences = m.parallel == 1 ? "1 sequence" : "\(Units.grouped(UInt64(count: m.parallel))) sequences"
         let elements = a.recurrentState?.elementsPerLayer.map { Units.grouped($0) } ?? "overflow"
         table.add(["recurrent state", "\(size(m.recurrentBytes)) (f32): \(a.recurrentLayers) layers x \(elements) x \(sequences)"])
       }
@@ -90,7 +95,8 @@ public enum MemoryReport {
     }
     let state = m.attention.map { $0.recurrentLayers > 0 } ?? false ? " + state" : ""
     let serving = sizes([m.servingBytes, m.overheadBytes])
-    table.add(["serving", m.servingBytes == nil ? "overflow = weights + KV\(state) + overhead" : "\(serving[0]) = weights + KV\(state) + \(serving[1]) overhead"])
+    let generic = m.llamaCpp == nil ? "serving" : "serving (generic)"
+    table.add([generic, m.servingBytes == nil ? "overflow = weights + KV\(state) + overhead" : "\(serving[0]) = weights + KV\(state) + \(serving[1]) overhead"])
     if let active = m.activeParameters {
       table.add(["MoE", "all experts resident; \(count(active)) active parameters per token"])
     }
@@ -101,13 +107,19 @@ public enum MemoryReport {
       table.add(["full fine-tuning", "\(size(m.fullFineTuneBytes)) (Adam, 16 B/param) + activations"])
       table.add(["LoRA r=\(m.loraRank)", "\(count(m.loraTrainable)) trainable: \(size(m.loraBytes)) + activations"])
     }
-    for fit in m.gpuFits {
-      for (k, line) in gpuLines(m, fit).enumerated() { table.add([k == 0 ? fit.gpu.name : "", line]) }
+    if let llama = m.llamaCpp, !m.offload.isEmpty {
+      for (gpu, plan) in zip(m.gpuFits.map(\.gpu), m.offload) {
+        for (k, line) in offloadLines(plan, llama).enumerated() { table.add([k == 0 ? gpu.name : "", line]) }
+      }
+    } else {
+      for fit in m.gpuFits {
+        for (k, line) in gpuLines(m, fit).enumerated() { table.add([k == 0 ? fit.gpu.name : "", line]) }
+      }
     }
     lines.append(table.render())
     if explain {
       lines += [
-        "    KV bytes = layers x KV heads x (key + value dims) x tokens x batch x element",
+        "    KV bytes = layers x KV heads x (key + value dims) x tokens x sequences x element",
         "      bytes (f16 2, q8_0 34/32, q4_0 18/32); a sliding-window layer keeps",
         "      min(window, context) tokens (transformers' StaticSlidingWindowLayer;",
         "      llama.cpp allocates window + a micro-batch, padded to 256); MLA caches its",
@@ -115,7 +127,8 @@ public enum MemoryReport {
         "    recurrent state = layers x ((conv_kernel - 1) x (inner + 2 x groups x state)",
         "      + state x inner) x 4 bytes (f32) per sequence, whatever the context",
         "      (llama.cpp n_embd_r + n_embd_s).",
-        "    overhead = 1 GiB runtime + 5% of weights, KV and state (activations etc.).",
+        "    overhead = 1 GiB runtime + 5% of weights, KV and state (activations etc.):",
+        "      generic, for runtimes other than llama.cpp.",
         "    full fine-tuning = 16 B/param: bf16 weights 2, bf16 grads 2, fp32 master 4,",
         "      Adam moments 8; activations excluded.",
         "    LoRA trainable = rank x (rows + cols) per 2-D attention/FFN/expert matrix.",
@@ -128,6 +141,7 @@ public enum MemoryReport {
         "      memory allows past it is beyond the trained context.",
         "    overflow: a size past 2^64 - 1 bytes (null in JSON).",
       ]
+      if m.llamaCpp != nil { lines += llamaCppExplanation }
       if let a = m.attention {
         lines.append("    here, from \(a.source):")
         for group in a.groups {
@@ -149,6 +163,80 @@ public enum MemoryReport {
       }
     }
     return lines.joined(separator: "\n")
+  }
+
+  /// llama.cpp's buffers, one row each, under the settings that size them.
+  static func llamaCppRows(_ l: LlamaCppMemory) -> [[String]] {
+    let r = l.resolved
+    var settings = "-c \(r.context)"
+    if r.sequences > 1 { settings += " -np \(r.sequences)" }
+    settings += " -ub \(r.ubatch) -fa \(r.flashAttention ? "on" : "off")"
+    let k = l.settings.cacheTypeK, v = l.settings.cacheTypeV
+    if k != "f16" || v != "f16" { settings += " -ctk \(k) -ctv \(v)" }
+    let version = LlamaCppSettings.version.replacingOccurrences("llama.cpp ", "")
+    var rows = [["llama.cpp", "\(version), CPU backend:"], ["", settings]]
+    rows.append(["- model buffer", size(l.modelBytes) + " (mapped)"])
+    if l.repackBytes > 0 {
+      rows.append(["- CPU repack", "\(size(l.repackBytes)) more on an x86 AVX2 CPU (not in the total)"])
+    }
+    if l.caches.isEmpty && l.recurrentBytes == 0 {
+      rows.append(["- KV cache", l.shape.isEncoder ? "none: an encoder" : "none"])
+    }
+    for c in l.caches {
+      let types = k == v ? k : "K \(k), V \(v)"
+      let what = c.sliding ? "- KV cache (SWA)" : "- KV cache"
+      rows.append([what, "\(size(c.bytes)) (\(types)): \(c.layers) layers x \(Units.grouped(UInt64(c.cells))) cells"])
+    }
+    if let recurrent = l.recurrentBytes, recurrent > 0 {
+      rows.append(["- recurrent state", "\(size(recurrent)) (f32): \(r.sequences) sequence\(r.sequences == 1 ? "" : "s")"])
+    }
+    rows.append(["- output buffer", "\(size(l.outputBytes)): logits of \(r.sequences) token\(r.sequences == 1 ? "" : "s")"])
+    rows.append(["- compute buffer", "\(size(l.computeBytes)) (peak of a \(r.ubatch)-token micro-batch)"])
+    rows.append(["- total", size(l.totalBytes)])
+    return rows
+  }
+
+  static let llamaCppExplanation = [
+    "    llama.cpp (CPU backend; checked against its own log, docs/llama-cpp-memory.md):",
+    "      -c = context x parallel, padded to 256 per sequence; model buffer = the",
+    "      file's tensor data; KV = layers x cells x row bytes of K and V (ggml types);",
+    "      a sliding layer keeps window + ubatch cells, padded to 256; output =",
+    "      vocabulary x sequences x 4; compute = the larger of the logits of one",
+    "      micro-batch (vocabulary x ubatch x 4) with their inputs and the largest",
+    "      layer (without flash attention, KQ = cells x ubatch x heads x 4, twice).",
+    "    offload: -ngl N puts the output layer and the last N - 1 layers on the GPUs,",
+    "      each keeping 1 GiB free (llama.cpp --fit's margin); token_embd stays on the",
+    "      host; --n-cpu-moe N keeps the experts of the first N layers on the host.",
+  ]
+
+  /// The offload plan: the flags to paste, what each GPU holds (with llama.cpp's 1 GiB left
+  /// free), what stays on the host.
+  static func offloadLines(_ p: OffloadPlan, _ l: LlamaCppMemory) -> [String] {
+    let n = p.layers
+    let gpus = p.devices.count > 1 ? "GPUs" : "GPU"
+    let what: String
+    if p.isFull {
+      what = "all \(n) layers + output on the \(gpus)"
+    } else if let moe = p.cpuMoELayers {
+      what = "all on the \(gpus) but the experts of \(moe) of \(n) layers"
+    } else if p.gpuLayers == 1 {
+      what = "only the output layer on the \(gpus)"
+    } else if p.gpuLayers == 0 {
+      what = "CPU only, nothing fits"
+    } else {
+      what = "output + \(p.gpuLayers - 1) of \(n) layers on the \(gpus)"
+    }
+    var lines = ["llama.cpp \(p.flags): \(what)"]
+    for d in p.devices where d.bytes > 0 {
+      let layers = d.layers.map { $0.lowerBound == $0.upperBound ? "layer \($0.lowerBound)" : "layers \($0.lowerBound)-\($0.upperBound)" }
+      let holds = [layers, d.holdsOutput ? "output" : nil].compactMap { $0 }.joined(separator: " + ")
+      let parts = sizes([d.bytes, d.weightBytes, d.cacheBytes, d.computeBytes])
+      let name = p.devices.count > 1 ? "\(d.gpu.name) " : ""
+      lines.append("\(name)\(parts[0]) of \(size(d.gpu.bytes)) (\(holds)):")
+      lines.append("  weights \(parts[1]) + KV \(parts[2]) + compute \(parts[3])")
+    }
+    lines.append("host: \(size(p.hostBytes)) (token_embd, output buffer\(p.isFull ? "" : ", the rest"))")
+    return lines
   }
 
   /// Whether the model fits a GPU and how much context: capped at the trained context, with
@@ -191,7 +279,7 @@ public enum MemoryReport {
     guard a.fullLayers + a.slidingLayers > 0 else {
       return ["none: all \(a.layers) layers are recurrent"]
     }
-    let tokens = "\(Units.grouped(UInt64(count: m.context))) tokens x \(Units.grouped(UInt64(count: m.batch)))"
+    let tokens = "\(Units.grouped(UInt64(count: m.context))) tokens x \(Units.grouped(UInt64(count: m.parallel)))"
     var lines = ["\(size(m.kvBytes)) (\(m.cacheType)) at \(tokens)"]
     if a.slidingLayers > 0, let w = a.slidingWindow {
       lines.append("\(a.slidingLayers) of \(a.layers) layers slide: they keep \(Units.grouped(UInt64(count: w))) tokens")
@@ -244,6 +332,7 @@ public enum MemoryReport {
       ("serving", serving),
       ("training", training),
       ("gpus", .array(m.gpuFits.map(json))),
+      ("llama_cpp", m.llamaCpp.map { llamaCppJSON($0, m.offload) } ?? .null),
       ("warnings", .array(m.warnings.map(JSONValue.string))),
     ])
   }
@@ -266,7 +355,7 @@ public enum MemoryReport {
       ("shared_kv_layers", .int(a.sharedLayers)), ("trained_context", a.trainedContext.map(JSONValue.int) ?? .null),
       ("latent_dim", a.latentDim.map(JSONValue.int) ?? .null), ("source", .string(a.source)),
       ("per_token", .object(m.kvPerToken.map { ($0.type, json($0.bytes)) })),
-      ("context", .int(m.context)), ("batch", .int(m.batch)), ("cache_type", .string(m.cacheType)),
+      ("context", .int(m.context)), ("parallel", .int(m.parallel)), ("cache_type", .string(m.cacheType)),
       ("bytes", json(m.kvBytes)),
     ])
   }
@@ -276,7 +365,45 @@ public enum MemoryReport {
       ("layers", .int(a.recurrentLayers)), ("conv_kernel", .int(r.convKernel)), ("inner_size", .int(r.innerSize)),
       ("state_size", .int(r.stateSize)), ("group_count", .int(r.groupCount)),
       ("elements_per_layer", json(r.elementsPerLayer)), ("bytes_per_element", .unsigned(RecurrentState.bytesPerElement)),
-      ("sequences", .int(m.batch)), ("bytes", json(m.recurrentBytes)),
+      ("sequences", .int(m.parallel)), ("bytes", json(m.recurrentBytes)),
+    ])
+  }
+
+  static func llamaCppJSON(_ l: LlamaCppMemory, _ plans: [OffloadPlan]) -> JSONValue {
+    let r = l.resolved
+    let caches: [JSONValue] = l.caches.map { c in
+      .object([
+        ("sliding", .bool(c.sliding)), ("layers", .int(c.layers)), ("cells", .int(c.cells)), ("k_bytes", json(c.keyBytes)),
+        ("v_bytes", json(c.valueBytes)), ("bytes", json(c.bytes)),
+      ])
+    }
+    return .object([
+      ("version", .string(LlamaCppSettings.version)), ("context", .int(r.context)), ("context_per_sequence", .int(r.contextPerSequence)),
+      ("parallel", .int(r.sequences)), ("batch", .int(r.batch)), ("ubatch", .int(r.ubatch)),
+      ("flash_attention", .bool(r.flashAttention)), ("cache_type_k", .string(l.settings.cacheTypeK)),
+      ("cache_type_v", .string(l.settings.cacheTypeV)), ("model_bytes", json(l.modelBytes)), ("repack_bytes", .unsigned(l.repackBytes)),
+      ("kv_bytes", json(l.kvBytes)), ("kv_caches", .array(caches)), ("recurrent_bytes", json(l.recurrentBytes)),
+      ("output_bytes", json(l.outputBytes)), ("compute_bytes", json(l.computeBytes)),
+      ("compute_logits_bytes", json(l.compute.outputPeak)), ("compute_layer_bytes", json(l.compute.layerPeak)),
+      ("total_bytes", json(l.totalBytes)), ("offload", .array(plans.map(offloadJSON))),
+    ])
+  }
+
+  static func offloadJSON(_ p: OffloadPlan) -> JSONValue {
+    let devices: [JSONValue] = p.devices.map { d in
+      .object([
+        ("gpu", .string(d.gpu.name)), ("capacity_bytes", .unsigned(d.gpu.bytes)),
+        ("first_layer", d.layers.map { .int($0.lowerBound) } ?? .null), ("last_layer", d.layers.map { .int($0.upperBound) } ?? .null),
+        ("output_layer", .bool(d.holdsOutput)), ("weights_bytes", .unsigned(d.weightBytes)), ("kv_bytes", .unsigned(d.cacheBytes)),
+        ("compute_bytes", .unsigned(d.computeBytes)), ("bytes", .unsigned(d.bytes)),
+      ])
+    }
+    return .object([
+      ("flags", .string(p.flags)), ("n_gpu_layers", .int(p.gpuLayers)), ("layers", .int(p.layers)),
+      ("n_cpu_moe", p.cpuMoELayers.map(JSONValue.int) ?? .null),
+      ("tensor_split", p.tensorSplit.map { .array($0.map { .double($0) }) } ?? .null),
+      ("margin_bytes", .unsigned(OffloadPlan.margin)), ("full", .bool(p.isFull)), ("devices", .array(devices)),
+      ("host_bytes", .unsigned(p.hostBytes)),
     ])
   }
 
