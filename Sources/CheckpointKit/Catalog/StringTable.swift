@@ -19,8 +19,7 @@ struct StringTable<Value: Sendable>: Sendable {
   }
 
   static func hash(_ key: String) -> UInt64 {
-    var key = key
-    return key.withUTF8 { hashBytes(UnsafeRawBufferPointer($0)) }
+    hashBytes(key.utf8.span)
   }
 
   private func slot(of key: String) -> (index: Int, found: Bool) {
@@ -62,11 +61,11 @@ struct StringTable<Value: Sendable>: Sendable {
 }
 
 /// Hashes eight bytes at a time with a multiply-xorshift mix from the per-process seed.
-func hashBytes(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+func hashBytes(_ bytes: Span<UInt8>) -> UInt64 {
   var h = stringTableSeed ^ UInt64(bytes.count)
   var at = 0
   while at + 8 <= bytes.count {
-    let word = bytes.loadUnaligned(fromByteOffset: at, as: UInt64.self)
+    let word = bytes.word(at: at)
     h = (h ^ word) &* 0x9E37_79B9_7F4A_7C15
     h ^= h >> 32
     at += 8

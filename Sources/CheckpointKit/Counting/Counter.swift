@@ -4,11 +4,10 @@
 public enum Counter {
   public static func count(_ catalog: Catalog) -> CountSummary {
     var tally = Tally()
-    // Fields are read through a pointer into the array: copying 20,000 records out of it (each
-    // a retain and a release of its name and dtype) cost as much as the counting.
-    catalog.tensors.withUnsafeBufferPointer { records in
-      for k in records.indices { tally.add(records.baseAddress! + k) }
-    }
+    // Records are borrowed in place through a span: copying 20,000 records out of the array
+    // (each a retain and a release of its name and dtype) cost as much as the counting.
+    let records = catalog.tensors.span
+    for k in records.indices { tally.add(records[k]) }
     var summary = CountSummary(totals: tally.totals)
     summary.byComponent = Component.allCases.compactMap { component in
       let row = tally.components[component.index]
@@ -46,17 +45,17 @@ public enum Counter {
     var layers: [Int: CountSummary.Row] = [:]
     var dtypeRows: [CountSummary.Row] = []
 
-    mutating func add(_ record: UnsafePointer<TensorRecord>) {
-      // The fields this needs, read one by one (`pointee` as a whole would be a copy).
+    mutating func add(_ record: borrowing TensorRecord) {
+      // The fields this needs, read one by one (the record as a whole would be a copy).
       let tensor = (
-        bytes: record.pointee.bytes, elements: record.pointee.elements, parameters: record.pointee.parameters,
-        role: record.pointee.role, component: record.pointee.component, layer: record.pointee.layer
+        bytes: record.bytes, elements: record.elements, parameters: record.parameters,
+        role: record.role, component: record.component, layer: record.layer
       )
       let bytes = tensor.bytes ?? 0
       totals.tensors += 1
       totals.bytes = totals.bytes.plus(bytes)
       if tensor.bytes == nil { totals.tensorsOfUnknownSize += 1 }
-      let d = dtypes.index(of: record.pointee.dtype)
+      let d = dtypes.index(of: record.dtype)
       if d == dtypeRows.count { dtypeRows.append(.init()) }
       dtypeRows[d].add(tensor.elements, bytes)
       roles[tensor.role.index].add(tensor.elements, bytes)

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A JSON document built in a fixed key order, so output diffs cleanly and golden tests are
 /// stable. Integers stay integers (never routed through Double).
 public indirect enum JSONValue: Equatable, Sendable {
@@ -29,7 +23,7 @@ public indirect enum JSONValue: Equatable, Sendable {
   public func serialized(pretty: Bool = true) -> String {
     let writer = Writer(pretty: pretty)
     writer.write(self, indent: 0)
-    return String(decoding: writer.bytes, as: UTF8.self)
+    return String(decoding: writer.storage.bytes, as: UTF8.self)
   }
 
   private var isScalar: Bool {
@@ -40,46 +34,34 @@ public indirect enum JSONValue: Equatable, Sendable {
   }
 
   /// Writes UTF-8 bytes into one growing buffer: a tensor listing of 20,000 entries is ~5 MB
-  /// of JSON. Appending to a String scalar by scalar cost ~150 instructions a byte, and
-  /// `Array.append(contentsOf:)` a few hundred per call; this is a memcpy.
+  /// of JSON. Appending to a String scalar by scalar cost ~150 instructions a byte; runs of bytes
+  /// are copied into the array at once from spans.
   private struct Writer {
     let pretty: Bool
-    private let storage = Storage()
-    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: storage.base, count: storage.count) }
+    let storage = Storage()
 
     init(pretty: Bool) { self.pretty = pretty }
 
-    /// malloc'd bytes, freed with the writer.
-    private final class Storage {
-      var base = malloc(1 << 12)!
-      var count = 0
-      var capacity = 1 << 12
-      deinit { free(base) }
+    /// The bytes written, in a class so that the writer's methods need not be mutating.
+    final class Storage {
+      var bytes: [UInt8] = []
+      init() { bytes.reserveCapacity(1 << 12) }
     }
 
-    func append(_ source: UnsafeRawPointer, _ n: Int) {
-      if storage.count + n > storage.capacity {
-        var capacity = storage.capacity * 2
-        while storage.count + n > capacity { capacity *= 2 }
-        guard let grown = realloc(storage.base, capacity) else { fatalError("out of memory writing JSON") }
-        storage.base = grown
-        storage.capacity = capacity
-      }
-      (storage.base + storage.count).copyMemory(from: source, byteCount: n)
-      storage.count += n
+    func append(_ span: Span<UInt8>) {
+      storage.bytes.append(bytesOf: span)
     }
 
     func byte(_ value: UInt8) {
-      withUnsafeBytes(of: value) { append($0.baseAddress!, 1) }
+      storage.bytes.append(value)
     }
 
     func literal(_ text: StaticString) {
-      append(text.utf8Start, text.utf8CodeUnitCount)
+      text.withSpan { append($0) }
     }
 
     func text(_ s: String) {
-      var s = s
-      s.withUTF8 { if let base = $0.baseAddress { append(base, $0.count) } }
+      append(s.utf8.span)
     }
 
     func newline(_ indent: Int) {
@@ -136,14 +118,13 @@ public indirect enum JSONValue: Equatable, Sendable {
     /// A JSON string: runs of bytes that need no escape are copied at once.
     func string(_ s: String) {
       byte(UInt8(ascii: "\""))
-      var s = s
-      s.withUTF8 { source in
-        guard let base = source.baseAddress else { return }
+      do {
+        let source = s.utf8.span
         var start = 0
         for k in source.indices {
           let b = source[k]
           guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
-          append(base + start, k - start)
+          append(source.extracting(start..<k))
           start = k + 1
           switch b {
           case UInt8(ascii: "\""): literal("\\\"")
@@ -154,11 +135,13 @@ public indirect enum JSONValue: Equatable, Sendable {
           default:
             let hex: StaticString = "0123456789abcdef"
             literal("\\u00")
-            byte(hex.utf8Start[Int(b >> 4)])
-            byte(hex.utf8Start[Int(b & 15)])
+            hex.withSpan { digits in
+              byte(digits[Int(b >> 4)])
+              byte(digits[Int(b & 15)])
+            }
           }
         }
-        append(base + start, source.count - start)
+        append(source.extracting(start..<source.count))
       }
       byte(UInt8(ascii: "\""))
     }
