@@ -6,8 +6,13 @@ public enum Counter {
     var tally = Tally()
     // Records are borrowed in place through a span: copying 20,000 records out of the array
     // (each a retain and a release of its name and dtype) cost as much as the counting.
+    // (A record passed whole is copied out of the span; its fields are read in place.)
     let records = catalog.tensors.span
-    for k in records.indices { tally.add(records[k]) }
+    for k in records.indices {
+      tally.add(
+        bytes: records[k].bytes, elements: records[k].elements, parameters: records[k].parameters,
+        role: records[k].role, component: records[k].component, layer: records[k].layer, dtype: records[k].dtype)
+    }
     var summary = CountSummary(totals: tally.totals)
     summary.byComponent = Component.allCases.compactMap { component in
       let row = tally.components[component.index]
@@ -45,17 +50,18 @@ public enum Counter {
     var layers: [Int: CountSummary.Row] = [:]
     var dtypeRows: [CountSummary.Row] = []
 
-    mutating func add(_ record: borrowing TensorRecord) {
-      // The fields this needs, read one by one (the record as a whole would be a copy).
+    mutating func add(
+      bytes recordBytes: UInt64?, elements: UInt64, parameters: UInt64, role: Role, component: Component, layer: Int?,
+      dtype: String
+    ) {
       let tensor = (
-        bytes: record.bytes, elements: record.elements, parameters: record.parameters,
-        role: record.role, component: record.component, layer: record.layer
+        bytes: recordBytes, elements: elements, parameters: parameters, role: role, component: component, layer: layer
       )
       let bytes = tensor.bytes ?? 0
       totals.tensors += 1
       totals.bytes = totals.bytes.plus(bytes)
       if tensor.bytes == nil { totals.tensorsOfUnknownSize += 1 }
-      let d = dtypes.index(of: record.dtype)
+      let d = dtypes.index(of: dtype)
       if d == dtypeRows.count { dtypeRows.append(.init()) }
       dtypeRows[d].add(tensor.elements, bytes)
       roles[tensor.role.index].add(tensor.elements, bytes)

@@ -306,8 +306,9 @@ struct TemplateTable: Sendable {
       var run = 0
       var digits = 0
       while k < name.count {
-        if k + 8 <= name.count {
-          let word = name.word(at: k)
+        if k <= name.count &- 8 {
+          // Hot (every byte of every name): 0 <= k <= count - 8 by the condition above.
+          let word = unsafe name.word(uncheckedAt: k)
           if word & highs == 0 {
             // ASCII only, so adding up to 0x50 cannot carry into the next byte: a byte's high
             // bit says whether it reached the bound. The bytes before the first digit are

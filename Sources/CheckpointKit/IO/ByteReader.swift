@@ -49,7 +49,8 @@ struct ByteReader: ~Copyable, ~Escapable {
     // width and byte order, it costs a few instructions per string.
     if lengthSize == 8 && !bigEndian {
       while left > 0 && end - at >= 8 {
-        let length = UInt64(littleEndian: bytes.word(at: at))
+        // 0 <= at (it only grows from the offset) and end - at >= 8 by the loop condition.
+        let length = UInt64(littleEndian: unsafe bytes.word(uncheckedAt: at))
         guard length <= UInt64(end - at - 8) else { break }
         at += 8 + Int(length)
         left -= 1

@@ -22,14 +22,15 @@ enum CanonicalEntry {
     var i = start
 
     // Literals are StaticStrings: compared a word at a time, no array or lazy global to reach.
+    @inline(__always)
     func literal(_ text: StaticString) -> Bool {
-      let n = text.utf8CodeUnitCount
-      guard end - i >= n, text.withSpan({ base.extracting(i..<(i + n)).bytesEqual($0) }) else { return false }
-      i += n
+      guard base.hasLiteral(text, at: i) else { return false }
+      i += text.utf8CodeUnitCount
       return true
     }
 
     /// A whole number of 1 to 18 digits (never overflows), no leading zero unless it is 0.
+    @inline(__always)
     func number() -> UInt64? {
       let first = i
       var value: UInt64 = 0
