@@ -6,11 +6,13 @@ import CheckpointKit
 /// a bug; thrown CheckpointErrors are the expected outcome for bad input.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
-  let bytes = UnsafeRawBufferPointer(start: start, count: count)
+  // libFuzzer's buffer, valid for this call: the one place the fuzz target holds a pointer.
+  let bytes = unsafe UnsafeRawBufferPointer(start: start, count: count)
+  let span = unsafe Span<UInt8>(_unsafeBytes: bytes)
   // Strict reading, then reading on past every fault as `validate` does.
   for (name, collect) in [("fuzz.safetensors", false), ("fuzz.gguf", false), ("fuzz.safetensors", true), ("fuzz.gguf", true)] {
     let options = LoadOptions(collectProblems: collect)
-    if var catalog = try? CheckpointLoader.catalog(ofFileBytes: bytes, path: name, options: options) {
+    if var catalog = try? unsafe CheckpointLoader.catalog(ofFileBytes: bytes, path: name, options: options) {
       CheckpointLoader.classify(&catalog)
       let summary = Counter.count(catalog)
       _ = TextReport.summary(catalog, summary)
@@ -26,20 +28,20 @@ public func fuzzOneInput(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
       _ = MemoryReport.json(memory).serialized()
     }
   }
-  _ = try? GGUFReader.parse(bytes, arrayItems: Int.max)
-  _ = try? ShardIndex.parse(bytes)
+  _ = try? GGUFReader.parse(span, arrayItems: Int.max)
+  _ = try? ShardIndex.parse(span)
   // What a server sends: listings, the one-request shard headers, Content-Range, Link.
-  ServerAnswers.parseAll(bytes)
+  ServerAnswers.parseAll(span)
   // File names and general.* strings are parsed for size labels: any text must be safe there.
   if bytes.count < 256 {
-    let text = String(decoding: bytes, as: UTF8.self)
+    let text = unsafe String(decoding: bytes, as: UTF8.self)
     _ = SizeLabel.find(in: text, allowThousands: true)
     _ = ParameterExpectation(text)
   }
   // Tensor data is whatever bytes a file holds: every scan decoder takes the input as its data.
   // 4 KiB holds a dozen blocks of the largest type: enough for every decoder's paths.
-  ScanFuzzing.decodeAll(Array(bytes.prefix(4096)))
-  if let root = try? ConfigFile.parse(bytes) {
+  ScanFuzzing.decodeAll(unsafe Array(bytes.prefix(4096)))
+  if let root = try? ConfigFile.parse(span) {
     let config = ConfigFile(path: "config.json", root: root)
     _ = ExpectedCount.from(config: config)
     if let shape = AttentionShape.from(config: config) { _ = shape.elements(context: 1 << 20) }

@@ -65,7 +65,7 @@ struct CKPTInspect: ParsableCommand {
     // it stops with a fatal error, and it reads COLUMNS itself wherever it renders help. It
     // gets the reports' minimum instead.
     let width = max(Terminal.width(of: 1), Terminal.minimumWidth)
-    if width != Terminal.width(of: 1) { setenv("COLUMNS", String(width), 1) }
+    if width != Terminal.width(of: 1) { Terminal.setWidth(width) }
     do {
       var command = try parseAsRoot(arguments)
       try command.run()

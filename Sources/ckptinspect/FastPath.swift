@@ -57,8 +57,7 @@ struct FastPath {
   }
 
   static func exists(_ path: String) -> Bool {
-    var st = stat()
-    return stat(path, &st) == 0
+    FileSystem.exists(path)
   }
 
   /// Runs the summary; returns the exit status.

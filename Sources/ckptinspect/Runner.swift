@@ -141,8 +141,7 @@ struct ReportFailure: Error {
 /// Writes a line to standard error with write(2): `stderr` the C global is not concurrency-safe.
 /// A leading `error:` or `warning:` is coloured when standard error takes colour.
 func printError(_ line: String) {
-  var text = Diagnostics.painted(line) + "\n"
-  text.withUTF8 { bytes in _ = write(2, bytes.baseAddress, bytes.count) }
+  StandardError.write(Diagnostics.painted(line) + "\n")
 }
 
 /// Standard error's colour, decided once: from `--color` as written on the command line (a

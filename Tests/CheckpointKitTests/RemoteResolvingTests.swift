@@ -89,7 +89,7 @@ import Testing
     let dir = TempDir()
     let cache = RemoteCache(directory: dir.path + "/remote", enabled: true)
     let bytes: [UInt8] = [1, 2, 3, 0x0A, 4]
-    bytes.withUnsafeBytes { cache.put("sha256:abc", $0, size: 99) }
+    cache.put("sha256:abc", bytes.span, size: 99)
     let entry = cache.get("sha256:abc")
     #expect(entry?.bytes == bytes)
     #expect(entry?.size == 99)

@@ -16,12 +16,12 @@ public struct ConfigFile: Equatable, Sendable {
     let directory = FileSystem.kind(of: catalog.path) == .directory ? catalog.path : FileSystem.directoryName(catalog.path)
     let path = FileSystem.join(directory, "config.json")
     guard FileSystem.kind(of: path) == .file, let file = try? MappedFile(path: path) else { return nil }
-    guard let root = file.withBytes({ try? ConfigFile.parse($0) }) else { return nil }
+    guard let root = file.withSpan({ try? ConfigFile.parse($0) }) else { return nil }
     return ConfigFile(path: path, root: root)
   }
 
   /// Parses any JSON document (configs are small: a few kB).
-  public static func parse(_ bytes: UnsafeRawBufferPointer) throws(CheckpointError) -> JSONValue {
+  public static func parse(_ bytes: Span<UInt8>) throws(CheckpointError) -> JSONValue {
     guard UTF8Validation.isValid(bytes) else {
       throw CheckpointError(offset: 0, field: "config", fault: .safetensors(.invalidUTF8))
     }
@@ -102,7 +102,7 @@ extension HeaderScanner {
     default:
       let start = index
       try skipValue(depth: depth)
-      let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+      let text = bytes.extracting(start..<index).decodedString
       if let v = UInt64(text) { return .unsigned(v) }
       if let v = Int64(text) { return .signed(v) }
       if let v = Double(text) { return .double(v) }

@@ -1,18 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// The tensor names of one file, written back to back straight into the storage of one new
+/// The tensor names of one file, written back to back into one byte buffer that becomes one
 /// String, with a hash index that refuses a name seen before. Each record's name is then a
 /// Substring of that String: a 20,000-tensor header costs one allocation for its names instead
-/// of 20,000, the duplicate check compares bytes in place, and the names are never copied
-/// again. Use `NameStore.collect`.
+/// of 20,000, the duplicate check compares bytes in place, and the names are copied once more,
+/// into the String, at the end. Use `insert` then `finish`, or `NameStore.collect`.
 struct NameStore {
-  /// The String's uninitialized storage; the caller guarantees it is large enough.
-  private let buffer: UnsafeMutableRawBufferPointer
-  private(set) var byteCount = 0
+  /// The names so far, back to back; reserved up front so that inserting never regrows it.
+  private var buffer: [UInt8] = []
+  var byteCount: Int { buffer.count }
   /// Where name k ends in `buffer` (it starts where name k-1 ends).
   private(set) var ends: [Int32] = []
   /// Open addressing, a power of two kept under half full: 0 for empty, else the top 8 bits of
@@ -23,40 +17,32 @@ struct NameStore {
   /// a real or hostile header holds at most ~2M names.
   static let maxCount = (1 << 24) - 2
 
-  private init(buffer: UnsafeMutableRawBufferPointer, capacity: Int) {
-    self.buffer = buffer
+  /// `byteCapacity` is what the names will take, at most (for a header, its length will do: a
+  /// name decoded from JSON is never longer than it is in the JSON); more only regrows the buffer.
+  init(byteCapacity: Int, expectedCount capacity: Int) {
     var size = 16
     while size < capacity * 2 { size <<= 1 }
     slots = [UInt32](repeating: 0, count: size)
     ends.reserveCapacity(capacity)
+    buffer.reserveCapacity(max(byteCapacity, 1))
   }
 
   /// The names `body` inserts, as one String and the end of each name in it.
-  /// `byteCapacity` must be at least the total length of the names inserted: for a header, its
-  /// length will do (a name decoded from JSON is never longer than it is in the JSON).
   static func collect<E: Error>(
     byteCapacity: Int, expectedCount: Int, _ body: (inout NameStore) throws(E) -> Void
   ) throws(E) -> Names {
-    var failure: E?
-    var ends: [Int32] = []
-    let all = String(unsafeUninitializedCapacity: max(byteCapacity, 1)) { raw in
-      var store = NameStore(buffer: UnsafeMutableRawBufferPointer(raw), capacity: expectedCount)
-      do throws(E) {
-        try body(&store)
-      } catch {
-        failure = error
-        return 0
-      }
-      ends = store.ends
-      return store.byteCount
-    }
-    if let failure { throw failure }
-    return Names(all: all, ends: ends)
+    var store = NameStore(byteCapacity: byteCapacity, expectedCount: expectedCount)
+    try body(&store)
+    return store.finish()
+  }
+
+  /// All names inserted, as one String.
+  consuming func finish() -> Names {
+    Names(all: String(decoding: buffer, as: UTF8.self), ends: ends)
   }
 
   /// Adds `name`; false, with nothing added, when it is already there.
-  mutating func insert(_ name: UnsafeRawBufferPointer) -> Bool {
-    precondition(name.count <= buffer.count - byteCount, "NameStore sized below the names it holds")
+  mutating func insert(_ name: Span<UInt8>) -> Bool {
     precondition(ends.count < NameStore.maxCount, "more names than a 100 MB header can hold")
     if (ends.count + 1) * 2 > slots.count { grow() }
     let mask = slots.count - 1
@@ -67,39 +53,37 @@ struct NameStore {
       if slots[slot] & 0xFF00_0000 == tag && matches(Int(slots[slot] & 0x00FF_FFFF) - 1, name) { return false }
       slot = (slot + 1) & mask
     }
-    if !name.isEmpty { (buffer.baseAddress! + byteCount).copyMemory(from: name.baseAddress!, byteCount: name.count) }
-    byteCount += name.count
-    ends.append(Int32(byteCount))
+    buffer.append(bytesOf: name)
+    ends.append(Int32(buffer.count))
     slots[slot] = tag | UInt32(ends.count)
     return true
   }
 
   mutating func insert(_ name: String) -> Bool {
-    var name = name
-    return name.withUTF8 { insert(UnsafeRawBufferPointer($0)) }
+    insert(name.utf8.span)
   }
 
   /// The name added last, as a String (for messages).
   var last: String {
     guard let k = ends.indices.last else { return "" }
-    return String(decoding: UnsafeRawBufferPointer(rebasing: buffer[range(k)]), as: UTF8.self)
+    return buffer.span.extracting(range(k)).decodedString
   }
 
   private func range(_ k: Int) -> Range<Int> {
     (k == 0 ? 0 : Int(ends[k - 1]))..<Int(ends[k])
   }
 
-  private func matches(_ k: Int, _ name: UnsafeRawBufferPointer) -> Bool {
+  private func matches(_ k: Int, _ name: Span<UInt8>) -> Bool {
     let r = range(k)
     guard r.count == name.count else { return false }
-    return name.isEmpty || memcmp(buffer.baseAddress! + r.lowerBound, name.baseAddress!, name.count) == 0
+    return buffer.span.extracting(r).bytesEqual(name)
   }
 
   private mutating func grow() {
     slots = [UInt32](repeating: 0, count: slots.count * 2)
     let mask = slots.count - 1
     for k in ends.indices {
-      let hash = hashBytes(UnsafeRawBufferPointer(rebasing: buffer[range(k)]))
+      let hash = hashBytes(buffer.span.extracting(range(k)))
       var slot = Int(truncatingIfNeeded: hash) & mask
       while slots[slot] != 0 { slot = (slot + 1) & mask }
       slots[slot] = UInt32(truncatingIfNeeded: hash >> 56) << 24 | UInt32(k + 1)

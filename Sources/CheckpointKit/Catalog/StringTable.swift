@@ -19,8 +19,7 @@ struct StringTable<Value: Sendable>: Sendable {
   }
 
   static func hash(_ key: String) -> UInt64 {
-    var key = key
-    return key.withUTF8 { hashBytes(UnsafeRawBufferPointer($0)) }
+    hashBytes(key.utf8.span)
   }
 
   private func slot(of key: String) -> (index: Int, found: Bool) {
@@ -62,19 +61,25 @@ struct StringTable<Value: Sendable>: Sendable {
 }
 
 /// Hashes eight bytes at a time with a multiply-xorshift mix from the per-process seed.
-func hashBytes(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+func hashBytes(_ bytes: Span<UInt8>) -> UInt64 {
   var h = stringTableSeed ^ UInt64(bytes.count)
   var at = 0
-  while at + 8 <= bytes.count {
-    let word = bytes.loadUnaligned(fromByteOffset: at, as: UInt64.self)
+  while at <= bytes.count &- 8 {
+    // Hot (twice per tensor name): 0 <= at <= count - 8 by the loop condition.
+    let word = unsafe bytes.word(uncheckedAt: at)
     h = (h ^ word) &* 0x9E37_79B9_7F4A_7C15
     h ^= h >> 32
-    at += 8
+    at &+= 8
   }
   var tail: UInt64 = 0
-  while at < bytes.count {
-    tail = tail << 8 | UInt64(bytes[at])
-    at += 1
+  if at < bytes.count && bytes.count >= 8 {
+    // The last 1-7 bytes as the top of the word that ends the name (its start was hashed above).
+    tail = bytes.word(at: bytes.count &- 8) >> UInt64(8 &* (8 &- (bytes.count &- at)))
+  } else {
+    while at < bytes.count {
+      tail = tail << 8 | UInt64(bytes[at])
+      at &+= 1
+    }
   }
   h = (h ^ tail) &* 0x9E37_79B9_7F4A_7C15
   return finalMix(h)

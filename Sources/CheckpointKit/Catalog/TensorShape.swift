@@ -4,7 +4,7 @@
 public struct TensorShape: RandomAccessCollection, Hashable, Sendable, ExpressibleByArrayLiteral, CustomStringConvertible {
   public static let inlineCapacity = 4
 
-  private var inline: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+  private var inline: InlineArray<4, UInt64> = [0, 0, 0, 0]
   /// All dimensions, when there are more than `inlineCapacity`.
   private var spill: [UInt64]?
   /// Last, and 32 bits: the record holding this shape packs its small fields behind it.
@@ -26,7 +26,7 @@ public struct TensorShape: RandomAccessCollection, Hashable, Sendable, Expressib
     if spill != nil {
       spill!.append(dim)
     } else if rank < TensorShape.inlineCapacity {
-      withUnsafeMutableBytes(of: &inline) { $0.storeBytes(of: dim, toByteOffset: Int(rank) * 8, as: UInt64.self) }
+      inline[Int(rank)] = dim
     } else {
       spill = Array(self) + [dim]
     }
@@ -39,7 +39,7 @@ public struct TensorShape: RandomAccessCollection, Hashable, Sendable, Expressib
   public subscript(position: Int) -> UInt64 {
     precondition(position >= 0 && position < Int(rank), "shape index out of range")
     if let spill { return spill[position] }
-    return withUnsafeBytes(of: inline) { $0.load(fromByteOffset: position * 8, as: UInt64.self) }
+    return inline[position]
   }
 
   /// The product of the dimensions (1 for a scalar), nil when it overflows 64 bits.

@@ -4,10 +4,14 @@
 public enum Counter {
   public static func count(_ catalog: Catalog) -> CountSummary {
     var tally = Tally()
-    // Fields are read through a pointer into the array: copying 20,000 records out of it (each
-    // a retain and a release of its name and dtype) cost as much as the counting.
-    catalog.tensors.withUnsafeBufferPointer { records in
-      for k in records.indices { tally.add(records.baseAddress! + k) }
+    // Records are borrowed in place through a span: copying 20,000 records out of the array
+    // (each a retain and a release of its name and dtype) cost as much as the counting.
+    // (A record passed whole is copied out of the span; its fields are read in place.)
+    let records = catalog.tensors.span
+    for k in records.indices {
+      tally.add(
+        bytes: records[k].bytes, elements: records[k].elements, parameters: records[k].parameters,
+        role: records[k].role, component: records[k].component, layer: records[k].layer, dtype: records[k].dtype)
     }
     var summary = CountSummary(totals: tally.totals)
     summary.byComponent = Component.allCases.compactMap { component in
@@ -46,17 +50,18 @@ public enum Counter {
     var layers: [Int: CountSummary.Row] = [:]
     var dtypeRows: [CountSummary.Row] = []
 
-    mutating func add(_ record: UnsafePointer<TensorRecord>) {
-      // The fields this needs, read one by one (`pointee` as a whole would be a copy).
+    mutating func add(
+      bytes recordBytes: UInt64?, elements: UInt64, parameters: UInt64, role: Role, component: Component, layer: Int?,
+      dtype: String
+    ) {
       let tensor = (
-        bytes: record.pointee.bytes, elements: record.pointee.elements, parameters: record.pointee.parameters,
-        role: record.pointee.role, component: record.pointee.component, layer: record.pointee.layer
+        bytes: recordBytes, elements: elements, parameters: parameters, role: role, component: component, layer: layer
       )
       let bytes = tensor.bytes ?? 0
       totals.tensors += 1
       totals.bytes = totals.bytes.plus(bytes)
       if tensor.bytes == nil { totals.tensorsOfUnknownSize += 1 }
-      let d = dtypes.index(of: record.pointee.dtype)
+      let d = dtypes.index(of: dtype)
       if d == dtypeRows.count { dtypeRows.append(.init()) }
       dtypeRows[d].add(tensor.elements, bytes)
       roles[tensor.role.index].add(tensor.elements, bytes)

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Sorts tensor names into components and roles, for Hugging Face names (Llama, Mistral, Qwen,
 /// Gemma, Phi, GPT-2, BERT, Mixtral, DeepSeek, T5, CLIP/SigLIP, PEFT) and GGUF canonical names
 /// (`token_embd`, `blk.N.attn_q`, `ffn_gate_exps`, ...). Names are matched by dot-separated
@@ -35,10 +29,10 @@ public struct NameClassifier: Sendable {
   }
 
   public mutating func classify(_ name: Substring, dtype: String) -> Classification {
-    name.withNameBytes { classify(bytes: $0, name, dtype: dtype) }
+    classify(bytes: name.utf8.span, name, dtype: dtype)
   }
 
-  private mutating func classify(bytes: UnsafeRawBufferPointer, _ name: Substring, dtype: String) -> Classification {
+  private mutating func classify(bytes: Span<UInt8>, _ name: Substring, dtype: String) -> Classification {
     let entry: TemplateTable.Entry
     let runs = cache.build(bytes)
     if let hit = cache.lookup() {
@@ -101,15 +95,12 @@ public struct NameClassifier: Sendable {
     return .parameter
   }
 
-  private static let scaleSuffix = Array(".scale".utf8)
-
-  func role(_ name: UnsafeRawBufferPointer, _ base: Role, dtype: String) -> Role {
+  func role(_ name: Span<UInt8>, _ base: Role, dtype: String) -> Role {
     // E8M0 holds only exponents: in practice always the shared scales of MX formats.
     if dtype == "F8_E8M0" { return .quantAux }
-    guard base == .parameter, name.count >= 6, UnsafeRawBufferPointer(rebasing: name[(name.count - 6)...]).equals(NameClassifier.scaleSuffix)
-    else { return base }
+    guard base == .parameter, name.count >= 6, name.extracting(last: 6).bytesEqual(".scale") else { return base }
     // `X.weight.scale` beside `X.weight.qweight` is a per-channel scale; `core.scale.to_gb` is a module.
-    let stem = String(decoding: UnsafeRawBufferPointer(rebasing: name[..<(name.count - 6)]), as: UTF8.self)
+    let stem = name.extracting(droppingLast: 6).decodedString
     if stem.hasSuffix(".weight") || stem.hasSuffix(".qweight") || names.contains(stem + ".qweight")
       || names.contains(stem + ".weight_packed")
     {
@@ -124,14 +115,13 @@ public struct NameClassifier: Sendable {
 
   /// The block index following a container segment such as `layers` or `blk`.
   static func layer(_ name: String) -> Int? {
-    var name = name
-    return name.withUTF8 { layer(UnsafeRawBufferPointer($0)) }
+    layer(name.utf8.span)
   }
 
-  static func layer(_ bytes: UnsafeRawBufferPointer) -> Int? { layerSegment(bytes)?.value }
+  static func layer(_ bytes: Span<UInt8>) -> Int? { layerSegment(bytes)?.value }
 
   /// Which run of digits in the name (0 for the first) is its layer number; -1 for none.
-  static func layerRun(_ bytes: UnsafeRawBufferPointer) -> Int {
+  static func layerRun(_ bytes: Span<UInt8>) -> Int {
     guard let start = layerSegment(bytes)?.start else { return -1 }
     var runs = 0
     var inDigits = false
@@ -145,7 +135,7 @@ public struct NameClassifier: Sendable {
 
   /// The first all-digit segment (at most nine digits) after a container segment: where it
   /// starts and its value.
-  private static func layerSegment(_ bytes: UnsafeRawBufferPointer) -> (start: Int, value: Int)? {
+  private static func layerSegment(_ bytes: Span<UInt8>) -> (start: Int, value: Int)? {
     var previous = 0..<0
     var start = 0
     while start <= bytes.count {
@@ -172,11 +162,16 @@ public struct NameClassifier: Sendable {
   }
 
   /// Whether `bytes[range]` is one of `layerContainers`, compared without building a String.
-  private static func isContainer(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Bool {
+  private static func isContainer(_ bytes: Span<UInt8>, _ range: Range<Int>) -> Bool {
     guard !range.isEmpty, range.count <= 14 else { return false }
+    let segment = bytes.extracting(range)
     return layerContainerBytes.contains { word in
-      word.count == range.count
-        && zip(word, bytes[range]).allSatisfy { $0 == ($1 >= UInt8(ascii: "A") && $1 <= UInt8(ascii: "Z") ? $1 + 32 : $1) }
+      guard word.count == segment.count else { return false }
+      for k in word.indices {
+        let byte = segment[k]
+        if word[k] != (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte) { return false }
+      }
+      return true
     }
   }
 
@@ -255,7 +250,7 @@ extension Character {
 /// Component, role and layer position by name template. The template (the name lower-cased,
 /// every run of digits as one 0xFF byte, which valid UTF-8 never holds: `blk.\u{FF}.attn_q.weight`)
 /// is written into one reusable buffer and then hashed, while the values of the digit
-/// runs are kept; entries are compared with memcmp. Nothing is allocated per tensor.
+/// runs are kept; entries are compared a word at a time. Nothing is allocated per tensor.
 struct TemplateTable: Sendable {
   struct Entry: Sendable {
     var component: Component
@@ -270,13 +265,13 @@ struct TemplateTable: Sendable {
   /// The values of the first eight digit runs of a name (-1 for a run of more than nine digits),
   /// held inline: no array is touched per tensor.
   struct DigitRuns {
-    private var values: (Int, Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0, 0)
+    private var values: InlineArray<8, Int> = .init(repeating: 0)
     private(set) var count = 0
     static let capacity = 8
 
     mutating func append(_ value: Int) {
       if count < DigitRuns.capacity {
-        withUnsafeMutableBytes(of: &values) { $0.storeBytes(of: value, toByteOffset: count * MemoryLayout<Int>.stride, as: Int.self) }
+        values[count] = value
       }
       count += 1
     }
@@ -284,7 +279,7 @@ struct TemplateTable: Sendable {
     /// Run k's value, nil when it is not held (or does not exist).
     subscript(k: Int) -> Int? {
       guard k >= 0, k < min(count, DigitRuns.capacity) else { return nil }
-      return withUnsafeBytes(of: values) { $0.load(fromByteOffset: k * MemoryLayout<Int>.stride, as: Int.self) }
+      return values[k]
     }
   }
   /// Template k is `keyBytes[keyEnds[k - 1]..<keyEnds[k]]`: one flat buffer, no array per key.
@@ -299,26 +294,28 @@ struct TemplateTable: Sendable {
   /// Writes the template of `name` into `scratch`, for `lookup` and `insert`; returns the values
   /// of its digit runs. Eight bytes at a time while they hold no digit (most of a name), then
   /// hashed in one pass over the template.
-  mutating func build(_ name: UnsafeRawBufferPointer) -> DigitRuns {
+  mutating func build(_ name: Span<UInt8>) -> DigitRuns {
     if scratch.count < name.count + 8 { scratch = [UInt8](repeating: 0, count: name.count * 2 + 8) }
     var runValues = DigitRuns()
     let ones: UInt64 = 0x0101_0101_0101_0101
     let highs: UInt64 = 0x8080_8080_8080_8080
-    count = scratch.withUnsafeMutableBytes { out in
-      var n = 0
+    var n = 0
+    do {
+      var out = scratch.mutableSpan
       var k = 0
       var run = 0
       var digits = 0
       while k < name.count {
-        if k + 8 <= name.count {
-          let word = name.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+        if k <= name.count &- 8 {
+          // Hot (every byte of every name): 0 <= k <= count - 8 by the condition above.
+          let word = unsafe name.word(uncheckedAt: k)
           if word & highs == 0 {
             // ASCII only, so adding up to 0x50 cannot carry into the next byte: a byte's high
             // bit says whether it reached the bound. The bytes before the first digit are
             // lower-cased and stored at once (`scratch` has 8 bytes to spare past the name).
             let digitBits = (word &+ ones &* 0x50) & ~(word &+ ones &* 0x46) & highs
             let upper = (word &+ ones &* 0x3F) & ~(word &+ ones &* 0x25) & highs
-            out.storeBytes(of: word | (upper >> 2), toByteOffset: n, as: UInt64.self)
+            out.storeWord(word | (upper >> 2), at: n)
             let take = digitBits == 0 ? 8 : digitBits.trailingZeroBitCount >> 3
             if take > 0 {
               if digits > 0 {
@@ -354,9 +351,9 @@ struct TemplateTable: Sendable {
         n += 1
       }
       if digits > 0 { runValues.append(run) }
-      return n
     }
-    hash = scratch.withUnsafeBytes { hashBytes(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+    count = n
+    hash = hashBytes(scratch.span.extracting(0..<n))
     return runValues
   }
 
@@ -371,10 +368,7 @@ struct TemplateTable: Sendable {
       if key.count == count {
         // An empty name has an empty template, and empty buffers have no base address.
         if count == 0 { return (slot, entry) }
-        let equal = keyBytes.withUnsafeBytes { k in
-          scratch.withUnsafeBytes { s in memcmp(k.baseAddress! + key.lowerBound, s.baseAddress!, count) == 0 }
-        }
-        if equal { return (slot, entry) }
+        if keyBytes.span.extracting(key).bytesEqual(scratch.span.extracting(0..<count)) { return (slot, entry) }
       }
       slot = (slot + 1) & mask
     }
@@ -394,7 +388,7 @@ struct TemplateTable: Sendable {
       let mask = slots.count - 1
       for k in values.indices {
         let key = keyRange(k)
-        var slot = Int(truncatingIfNeeded: keyBytes.withUnsafeBytes { hashBytes(UnsafeRawBufferPointer(rebasing: $0[key])) }) & mask
+        var slot = Int(truncatingIfNeeded: hashBytes(keyBytes.span.extracting(key))) & mask
         while slots[slot] != 0 { slot = (slot + 1) & mask }
         slots[slot] = Int32(k + 1)
       }

@@ -56,7 +56,7 @@ public struct CheckpointError: Error, Equatable, Sendable, CustomStringConvertib
   }
 
   static func io(_ path: String, errno code: Int32, during operation: String) -> CheckpointError {
-    let message = String(cString: strerror(code))
+    let message = Environment.errorMessage(code)
     return CheckpointError(file: path, offset: nil, field: "", fault: .io(operation: operation, message: message))
   }
 }

@@ -1,8 +1,10 @@
-/// A cursor over untrusted bytes. Every read is bounds-checked once, in `take`, written as
-/// `offset <= count &- length` after checking `length <= count`, so the check itself cannot overflow.
-/// `get…` would read without moving; the formats here only ever read forward, so all reads advance.
-struct ByteReader {
-  let bytes: UnsafeRawBufferPointer
+/// A cursor over untrusted bytes, in the manner of swift-binary-parsing's `ParserSpan`: it cannot
+/// be copied or outlive the bytes it reads (a `Span`), every read is bounds-checked once, in
+/// `take`, written as `offset <= count &- length` after checking `length <= count`, so the check
+/// itself cannot overflow, and the offset in an error is the cursor's. `get…` would read without
+/// moving; the formats here only ever read forward, so all reads advance.
+struct ByteReader: ~Copyable, ~Escapable {
+  let bytes: Span<UInt8>
   /// True when `bytes` is only the start of the file (a zstd stream decompressed so far): running
   /// off its end then asks for more bytes instead of reporting a truncated file.
   let isPrefix: Bool
@@ -11,7 +13,8 @@ struct ByteReader {
   /// GGUF files may be big-endian; the flag is set once the version field has told us.
   var bigEndian = false
 
-  init(_ bytes: UnsafeRawBufferPointer, offset: Int = 0, isPrefix: Bool = false) {
+  @_lifetime(copy bytes)
+  init(_ bytes: Span<UInt8>, offset: Int = 0, isPrefix: Bool = false) {
     self.bytes = bytes
     self.offset = offset
     self.isPrefix = isPrefix
@@ -46,7 +49,8 @@ struct ByteReader {
     // width and byte order, it costs a few instructions per string.
     if lengthSize == 8 && !bigEndian {
       while left > 0 && end - at >= 8 {
-        let length = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt64.self))
+        // 0 <= at (it only grows from the offset) and end - at >= 8 by the loop condition.
+        let length = UInt64(littleEndian: unsafe bytes.word(uncheckedAt: at))
         guard length <= UInt64(end - at - 8) else { break }
         at += 8 + Int(length)
         left -= 1
@@ -60,10 +64,10 @@ struct ByteReader {
       }
       let length: UInt64
       if lengthSize == 8 {
-        let raw = bytes.loadUnaligned(fromByteOffset: at, as: UInt64.self)
+        let raw = bytes.integer(UInt64.self, at: at)
         length = bigEndian ? UInt64(bigEndian: raw) : UInt64(littleEndian: raw)
       } else {
-        let raw = bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self)
+        let raw = bytes.integer(UInt32.self, at: at)
         length = UInt64(bigEndian ? UInt32(bigEndian: raw) : UInt32(littleEndian: raw))
       }
       at += lengthSize
@@ -86,14 +90,15 @@ struct ByteReader {
     return CheckpointError(offset: UInt64(offset), field: field, fault: .truncated(needed: length, remaining: UInt64(remaining)))
   }
 
-  mutating func integer<T: FixedWidthInteger>(_: T.Type, field: @autoclosure () -> String) throws(CheckpointError) -> T {
+  mutating func integer<T: FixedWidthInteger & BitwiseCopyable>(_: T.Type, field: @autoclosure () -> String) throws(CheckpointError) -> T {
     let at = try take(MemoryLayout<T>.size, field: field())
-    let raw = bytes.loadUnaligned(fromByteOffset: at, as: T.self)
+    let raw = bytes.integer(T.self, at: at)
     return bigEndian ? T(bigEndian: raw) : T(littleEndian: raw)
   }
 
   mutating func u8(_ field: @autoclosure () -> String) throws(CheckpointError) -> UInt8 {
-    try integer(UInt8.self, field: field())
+    let at = try take(1, field: field())
+    return bytes[at]
   }
   mutating func u32(_ field: @autoclosure () -> String) throws(CheckpointError) -> UInt32 {
     try integer(UInt32.self, field: field())
@@ -102,10 +107,11 @@ struct ByteReader {
     try integer(UInt64.self, field: field())
   }
 
-  /// A view of `length` bytes at the cursor, moving past them.
-  mutating func slice(_ length: UInt64, field: @autoclosure () -> String) throws(CheckpointError) -> UnsafeRawBufferPointer {
+  /// The `length` bytes at the cursor, moving past them.
+  @_lifetime(copy self)
+  mutating func slice(_ length: UInt64, field: @autoclosure () -> String) throws(CheckpointError) -> Span<UInt8> {
     let start = try take(length, field: field())
-    return UnsafeRawBufferPointer(rebasing: bytes[start..<(start + Int(length))])
+    return bytes.extracting(start..<(start + Int(length)))
   }
 
   /// Moves the cursor to an absolute offset already known to be in bounds.

@@ -19,7 +19,13 @@ protocol ByteSource: AnyObject {
 
 extension ByteSource {
   func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws(CheckpointError) -> R) throws(CheckpointError) -> R {
-    try body(held)
+    try unsafe body(held)
+  }
+
+  /// The held bytes as a span, for the readers: they never see a pointer. The memory stays
+  /// mapped while the source lives, and the source outlives the call.
+  func withSpan<R, E: Error>(_ body: (Span<UInt8>) throws(E) -> R) throws(E) -> R {
+    try withExtendedLifetime(self) { () throws(E) -> R in try body(unsafe Span(_unsafeBytes: held)) }
   }
 }
 
@@ -31,14 +37,14 @@ extension MappedFile: ByteSource {
 }
 
 /// Bytes already in memory that the caller keeps alive (a mapped file's, a test's).
-final class BorrowedBytes: ByteSource {
+@safe final class BorrowedBytes: ByteSource {
   let name: String
   let held: UnsafeRawBufferPointer
   init(_ bytes: UnsafeRawBufferPointer, name: String) {
-    self.held = bytes
+    unsafe self.held = bytes
     self.name = name
   }
-  var count: Int { held.count }
+  var count: Int { unsafe held.count }
   var isComplete: Bool { true }
   func fill(upTo count: Int) {}
 }
@@ -47,5 +53,5 @@ extension ZstdStream: ByteSource {
   var name: String { path }
   var count: Int { outputCount }
   var isComplete: Bool { finished }
-  var held: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: buffer, count: outputCount) }
+  var held: UnsafeRawBufferPointer { unsafe UnsafeRawBufferPointer(start: buffer, count: outputCount) }
 }

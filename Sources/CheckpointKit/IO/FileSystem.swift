@@ -6,14 +6,14 @@ import Darwin
 
 /// The few file-system questions the loader asks, answered with plain syscalls so the library
 /// does not need Foundation.
-enum FileSystem {
+public enum FileSystem {
   /// `stream`: a pipe, a FIFO or a character device (`/dev/stdin` in a pipeline): readable only
   /// forward, never mappable.
   enum Kind { case file, directory, stream, missing }
 
   static func kind(of path: String) -> Kind {
     var st = stat()
-    guard stat(path, &st) == 0 else { return .missing }
+    guard unsafe stat(path, &st) == 0 else { return .missing }
     switch st.st_mode & S_IFMT {
     case S_IFDIR: return .directory
     case S_IFIFO, S_IFCHR, S_IFSOCK: return .stream
@@ -21,14 +21,25 @@ enum FileSystem {
     }
   }
 
+  /// A descriptor for reading `path` (close-on-exec), or -1 with `errno` set.
+  static func openForReading(_ path: String) -> Int32 {
+    unsafe open(path, O_RDONLY | O_CLOEXEC)
+  }
+
+  /// Whether anything is at `path`.
+  public static func exists(_ path: String) -> Bool {
+    var st = stat()
+    return unsafe stat(path, &st) == 0
+  }
+
   /// The names in a directory (no `.`/`..`), sorted so results do not depend on the file system.
   static func list(_ path: String) throws(CheckpointError) -> [String] {
-    guard let dir = opendir(path) else { throw CheckpointError.io(path, errno: errno, during: "list directory") }
-    defer { closedir(dir) }
+    guard let dir = unsafe opendir(path) else { throw CheckpointError.io(path, errno: errno, during: "list directory") }
+    defer { unsafe closedir(dir) }
     var names: [String] = []
-    while let entry = readdir(dir) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-        String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+    while let entry = unsafe readdir(dir) {
+      let name = unsafe withUnsafeBytes(of: entry.pointee.d_name) { raw in
+        unsafe String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
       }
       if name != "." && name != ".." { names.append(name) }
     }
@@ -37,9 +48,9 @@ enum FileSystem {
 
   /// The path with every symbolic link resolved, nil when it cannot be (a missing file).
   static func resolved(_ path: String) -> String? {
-    guard let real = realpath(path, nil) else { return nil }
-    defer { free(real) }
-    return String(cString: real)
+    guard let real = unsafe realpath(path, nil) else { return nil }
+    defer { unsafe free(real) }
+    return unsafe String(cString: real)
   }
 
   /// `dir/name`, without doubling a trailing slash.

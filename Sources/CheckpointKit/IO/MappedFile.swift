@@ -8,7 +8,7 @@ import Darwin
 /// header costs the header's pages, never the tensor data behind it.
 ///
 /// This and `ByteReader` are the only places that hold raw pointers into a file.
-public final class MappedFile {
+@safe public final class MappedFile {
   /// The path as the caller gave it, used in error messages.
   public let path: String
   /// The file's size in bytes.
@@ -18,34 +18,40 @@ public final class MappedFile {
   /// Opens and maps `path`. An empty file is legal to open (mmap rejects length 0): its buffer is empty.
   public init(path: String) throws(CheckpointError) {
     self.path = path
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    let fd = unsafe open(path, O_RDONLY | O_CLOEXEC)
     if fd < 0 { throw CheckpointError.io(path, errno: errno, during: "open") }
     // The descriptor is not needed once mapped: the mapping keeps the file alive.
     defer { close(fd) }
     var st = stat()
-    if fstat(fd, &st) != 0 { throw CheckpointError.io(path, errno: errno, during: "stat") }
+    if unsafe fstat(fd, &st) != 0 { throw CheckpointError.io(path, errno: errno, during: "stat") }
     if (st.st_mode & S_IFMT) == S_IFDIR { throw CheckpointError.io(path, errno: EISDIR, during: "open") }
     size = Int(st.st_size)
     if size == 0 {
-      base = nil
+      unsafe base = nil
       return
     }
-    let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0)
-    if mapped == MAP_FAILED || mapped == nil {
+    let mapped = unsafe mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0)
+    if unsafe mapped == MAP_FAILED || mapped == nil {
       throw CheckpointError.io(path, errno: errno, during: "mmap")
     }
-    base = UnsafeRawPointer(mapped!)
+    unsafe base = UnsafeRawPointer(mapped!)
   }
 
   deinit {
-    if let base { munmap(UnsafeMutableRawPointer(mutating: base), size) }
+    if let base = unsafe base { unsafe munmap(UnsafeMutableRawPointer(mutating: base), size) }
   }
 
   /// The mapped bytes. Valid only while this object is alive.
-  var held: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: base == nil ? 0 : size) }
+  var held: UnsafeRawBufferPointer { unsafe UnsafeRawBufferPointer(start: base, count: base == nil ? 0 : size) }
+
+  /// The mapped bytes as a span: bounds-checked, and unable to outlive the call (or this object,
+  /// which the call keeps alive).
+  public func withSpan<R, E: Error>(_ body: (Span<UInt8>) throws(E) -> R) throws(E) -> R {
+    try withExtendedLifetime(self) { () throws(E) -> R in try body(unsafe Span(_unsafeBytes: held)) }
+  }
 
   /// The mapped bytes. Valid only while this object is alive: use inside `withBytes`.
   public func withBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
-    try body(UnsafeRawBufferPointer(start: base, count: base == nil ? 0 : size))
+    try unsafe body(UnsafeRawBufferPointer(start: base, count: base == nil ? 0 : size))
   }
 }

@@ -8,7 +8,7 @@ import Darwin
 /// It is read only as far as the header needs and never drained: what follows the header is left
 /// unread in the pipe. Bytes land in one mapping made up front (address space only), so they never
 /// move; a header needing more than `maxPrefix` is refused like a compressed one.
-final class StreamSource: ByteSource {
+@safe final class StreamSource: ByteSource {
   static let maxPrefix = 256 << 20
   let name: String
   private let fd: Int32
@@ -22,20 +22,20 @@ final class StreamSource: ByteSource {
     self.fd = fd
     self.name = name
     self.ownsDescriptor = ownsDescriptor
-    guard let buffer = mmap(nil, StreamSource.maxPrefix, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0),
-      buffer != MAP_FAILED
+    guard let buffer = unsafe mmap(nil, StreamSource.maxPrefix, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0),
+      unsafe buffer != MAP_FAILED
     else {
       throw CheckpointError.io(name, errno: errno, during: "map memory for reading")
     }
-    self.buffer = buffer
+    unsafe self.buffer = buffer
   }
 
   deinit {
-    munmap(buffer, StreamSource.maxPrefix)
+    unsafe munmap(buffer, StreamSource.maxPrefix)
     if ownsDescriptor { close(fd) }
   }
 
-  var held: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: buffer, count: count) }
+  var held: UnsafeRawBufferPointer { unsafe UnsafeRawBufferPointer(start: buffer, count: count) }
 
   func fill(upTo want: Int) throws(CheckpointError) {
     guard want > count, !isComplete else { return }
@@ -45,7 +45,7 @@ final class StreamSource: ByteSource {
         fault: .truncated(needed: UInt64(want), remaining: UInt64(StreamSource.maxPrefix)))
     }
     while count < want {
-      let n = read(fd, buffer + count, want - count)
+      let n = unsafe read(fd, buffer + count, want - count)
       if n < 0 {
         if errno == EINTR { continue }
         throw CheckpointError.io(name, errno: errno, during: "read")

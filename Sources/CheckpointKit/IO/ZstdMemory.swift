@@ -19,9 +19,9 @@ enum ZstdMemory {
 
   /// Built per decoder (a C struct of function pointers is not Sendable as a global).
   static var customMem: ZSTD_customMem {
-    ZSTD_customMem(
-      customAlloc: { _, size in ZstdMemory.allocate(size) },
-      customFree: { _, address in ZstdMemory.release(address) },
+    unsafe ZSTD_customMem(
+      customAlloc: { _, size in unsafe ZstdMemory.allocate(size) },
+      customFree: { _, address in unsafe ZstdMemory.release(address) },
       opaque: nil)
   }
 
@@ -29,26 +29,26 @@ enum ZstdMemory {
     guard size >= 0, size <= Int.max - 4096 - prefix else { return nil }
     let total = size + prefix
     if size >= mapThreshold {
-      guard let base = mmap(nil, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0),
-        base != MAP_FAILED
+      guard let base = unsafe mmap(nil, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0),
+        unsafe base != MAP_FAILED
       else { return nil }
-      base.storeBytes(of: total, as: Int.self)  // a mapping of `total` bytes
-      return base + prefix
+      unsafe base.storeBytes(of: total, as: Int.self)  // a mapping of `total` bytes
+      return unsafe base + prefix
     }
-    guard let base = malloc(total) else { return nil }
-    base.storeBytes(of: -1, as: Int.self)  // from malloc
-    return base + prefix
+    guard let base = unsafe malloc(total) else { return nil }
+    unsafe base.storeBytes(of: -1, as: Int.self)  // from malloc
+    return unsafe base + prefix
   }
 
   static func release(_ address: UnsafeMutableRawPointer?) {
-    guard let address else { return }
-    let base = address - prefix
-    let total = base.load(as: Int.self)
-    if total > 0 { munmap(base, total) } else { free(base) }
+    guard let address = unsafe address else { return }
+    let base = unsafe address - prefix
+    let total = unsafe base.load(as: Int.self)
+    if total > 0 { unsafe munmap(base, total) } else { unsafe free(base) }
   }
 
   /// A streaming decoder that allocates through `customMem`.
   static func makeStream() -> OpaquePointer? {
-    ZSTD_createDStream_advanced(customMem)
+    unsafe ZSTD_createDStream_advanced(customMem)
   }
 }

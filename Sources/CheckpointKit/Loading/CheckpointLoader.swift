@@ -41,7 +41,7 @@ public enum CheckpointLoader {
     }
     switch FileSystem.kind(of: path) {
     case .stream:
-      let fd = open(path, O_RDONLY | O_CLOEXEC)
+      let fd = FileSystem.openForReading(path)
       if fd < 0 { throw CheckpointError.io(path, errno: errno, during: "open") }
       catalog = try loadStream(StreamSource(fd: fd, name: path, ownsDescriptor: true), path: path, options: options)
     case .missing:
@@ -77,8 +77,11 @@ public enum CheckpointLoader {
   static func loadFile(_ path: String, options: LoadOptions, fileIndex: Int = 0) throws(CheckpointError) -> Catalog {
     let file = try MappedFile(path: path)
     do throws(CheckpointError) {
-      return try file.withBytes { (bytes) throws(CheckpointError) -> Catalog in
-        try catalog(ofFileBytes: bytes, path: path, options: options, fileIndex: fileIndex)
+      if file.withSpan({ ZstdStream.looksLike($0) }) {
+        return try catalog(ofCompressed: file, path: path, options: options, fileIndex: fileIndex)
+      }
+      return try file.withSpan { (bytes) throws(CheckpointError) -> Catalog in
+        try catalog(ofPlainFile: bytes, path: path, options: options, fileIndex: fileIndex)
       }
     } catch {
       throw error.inFile(path)
@@ -92,7 +95,7 @@ public enum CheckpointLoader {
     do throws(CheckpointError) {
       try source.fill(upTo: 64)
       var catalog: Catalog
-      if ZstdStream.looksLike(source.held) {
+      if source.withSpan({ ZstdStream.looksLike($0) }) {
         catalog = try self.catalog(ofCompressed: source, path: path, options: options, fileIndex: 0)
       } else {
         var (parsed, problems) = try parsePrefix(source, path: path, options: options)
@@ -127,7 +130,7 @@ public enum CheckpointLoader {
   /// The name only breaks the tie when the first bytes match neither format, so that a damaged
   /// `.gguf` gets a GGUF error.
   static func parse(
-    _ bytes: UnsafeRawBufferPointer, path: String, options: LoadOptions, isPrefix: Bool, problems: inout Problems
+    _ bytes: Span<UInt8>, path: String, options: LoadOptions, isPrefix: Bool, problems: inout Problems
   ) throws(CheckpointError) -> ParsedFile {
     let name = path.hasSuffix(".zst") ? String(path.dropLast(4)) : path
     if !GGUFReader.looksLike(bytes) && !SafetensorsReader.looksLike(bytes) && !SafetensorsReader.looksLikeStart(bytes),
@@ -150,13 +153,11 @@ public enum CheckpointLoader {
       fault: .unrecognizedFormat(bytes.count == 0 ? "the file is empty" : "no GGUF magic and no safetensors header"))
   }
 
-  /// Builds the catalog of one whole file already in memory, plain or zstd-compressed.
-  public static func catalog(
-    ofFileBytes bytes: UnsafeRawBufferPointer, path: String, options: LoadOptions = LoadOptions(), fileIndex: Int = 0
+  /// Builds the catalog of one whole file already in memory, not compressed (the pointer version,
+  /// `catalog(ofFileBytes:)`, also takes a zstd-compressed one).
+  static func catalog(
+    ofPlainFile bytes: Span<UInt8>, path: String, options: LoadOptions = LoadOptions(), fileIndex: Int = 0
   ) throws(CheckpointError) -> Catalog {
-    if ZstdStream.looksLike(bytes) {
-      return try catalog(ofCompressed: BorrowedBytes(bytes, name: path), path: path, options: options, fileIndex: fileIndex)
-    }
     var problems = Problems(collect: options.collectProblems)
     let parsed = try parse(bytes, path: path, options: options, isPrefix: false, problems: &problems)
     var result = catalog(of: parsed, path: path, fileSize: UInt64(bytes.count), fileIndex: fileIndex)
@@ -186,7 +187,7 @@ public enum CheckpointLoader {
   static func attempt(_ source: ByteSource, path: String, options: LoadOptions) throws(CheckpointError) -> Attempt {
     var problems = Problems(collect: options.collectProblems)
     do throws(CheckpointError) {
-      let parsed = try source.withBytes { (bytes) throws(CheckpointError) -> ParsedFile in
+      let parsed = try source.withSpan { (bytes) throws(CheckpointError) -> ParsedFile in
         try parse(bytes, path: path, options: options, isPrefix: !source.isComplete, problems: &problems)
       }
       return .parsed(parsed, problems)
@@ -401,7 +402,7 @@ public enum CheckpointLoader {
     let indexFile = try MappedFile(path: indexPath)
     let index: ShardIndex
     do throws(CheckpointError) {
-      index = try indexFile.withBytes { (bytes) throws(CheckpointError) in try ShardIndex.parse(bytes) }
+      index = try indexFile.withSpan { (bytes) throws(CheckpointError) in try ShardIndex.parse(bytes) }
     } catch {
       throw error.inFile(indexPath)
     }
@@ -554,14 +555,13 @@ public enum CheckpointLoader {
     // The names are needed only to tell a `.scale` by its siblings: skip the set when none is.
     let siblings = catalog.tensors.indices.contains { catalog.tensors[$0].name.endsWith(".scale") }
     var classifier = siblings ? NameClassifier(names: catalog.tensors.map { String($0.name) }) : NameClassifier()
-    // Through a pointer: indexing the array copies each record in and out (retains and releases).
-    catalog.tensors.withUnsafeMutableBufferPointer { records in
-      for k in records.indices {
-        let c = classifier.classify(records[k].name, dtype: records[k].dtype)
-        records[k].component = c.component
-        records[k].role = c.role
-        records[k].layer = c.layer
-      }
+    // Through a span: indexing the array copies each record in and out (retains and releases).
+    var records = catalog.tensors.mutableSpan
+    for k in records.indices {
+      let c = classifier.classify(records[k].name, dtype: records[k].dtype)
+      records[k].component = c.component
+      records[k].role = c.role
+      records[k].layer = c.layer
     }
   }
 }

@@ -16,7 +16,7 @@ public struct ShardIndex: Equatable, Sendable {
   }
 
   /// Parses the index JSON with the same strict scanner as safetensors headers.
-  public static func parse(_ bytes: UnsafeRawBufferPointer) throws(CheckpointError) -> ShardIndex {
+  public static func parse(_ bytes: Span<UInt8>) throws(CheckpointError) -> ShardIndex {
     guard UTF8Validation.isValid(bytes) else {
       throw CheckpointError(offset: 0, field: "index", fault: .safetensors(.invalidUTF8))
     }

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// How a text report is laid out for where it goes: the columns it must fit and whether it may
 /// colour what needs attention.
 public struct TextStyle: Equatable, Sendable {
@@ -60,9 +54,7 @@ public enum Terminal {
   /// (TIOCGWINSZ), else 80 (a pipe or a file).
   public static func width(of fd: Int32 = 1) -> Int {
     if let text = environment("COLUMNS"), let columns = Int(text), columns > 0 { return columns }
-    var size = winsize()
-    if isatty(fd) == 1, ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
-    return 80
+    return Environment.terminalColumns(of: fd) ?? 80
   }
 
   /// Whether output to `fd` gets colour under `mode`. `always` wins over `NO_COLOR`: the flag
@@ -74,7 +66,7 @@ public enum Terminal {
     case .auto:
       if let value = environment("NO_COLOR"), !value.isEmpty { return false }
       if environment("TERM") == "dumb" { return false }
-      return isatty(fd) == 1
+      return Environment.isTerminal(fd)
     }
   }
 
@@ -84,6 +76,12 @@ public enum Terminal {
   }
 
   static func environment(_ name: String) -> String? {
-    getenv(name).map { String(cString: $0) }
+    Environment.get(name)
+  }
+
+  /// Makes `width(of:)` answer `columns` from now on, for this process and the ones it starts
+  /// (it sets `COLUMNS`).
+  public static func setWidth(_ columns: Int) {
+    Environment.set("COLUMNS", String(columns))
   }
 }

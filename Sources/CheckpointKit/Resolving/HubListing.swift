@@ -21,7 +21,7 @@ enum HubListing {
     func bad(_ why: String) -> CheckpointError {
       CheckpointError(file: url, offset: nil, field: "", fault: .remote(.badResponse("the repo listing is not what the Hub API returns: \(why)")))
     }
-    guard let root = bytes.withUnsafeBytes({ try? ConfigFile.parse($0) }) else { throw bad("not JSON") }
+    guard let root = try? ConfigFile.parse(bytes.span) else { throw bad("not JSON") }
     guard case .array(let items) = root else { throw bad("not a JSON array") }
     var files: [HubFile] = []
     for item in items {

@@ -42,9 +42,8 @@ public enum RemoteLoader {
         throw CheckpointError(file: url, offset: nil, field: "", fault: .remote(.notFound("the index")))
       }
       let config = documents[1].flatMap { configFile(from: $0.bytes, name: configURL) }
-      let parsed = bytes.withUnsafeBytes { raw in Result { () throws(CheckpointError) -> ShardIndex in try ShardIndex.parse(raw) } }
       let index: ShardIndex
-      do throws(CheckpointError) { index = try parsed.get() } catch { throw error.inFile(url) }
+      do throws(CheckpointError) { index = try ShardIndex.parse(bytes.span) } catch { throw error.inFile(url) }
       // Only names that stay beside the index are fetched; the merge reports the others.
       let shards = index.shards.filter { !$0.isEmpty && !$0.contains("/") && !$0.contains("\\") && $0 != "." && $0 != ".." }
       let read = try session.readHeaders(shards.map { header(base + percentEncoded($0, keepSlash: false)) }, options: options)
@@ -79,7 +78,7 @@ public enum RemoteLoader {
 
   /// A config.json's parsed document; nil when it is not JSON (an error page, say).
   static func configFile(from bytes: [UInt8], name: String) -> ConfigFile? {
-    bytes.withUnsafeBytes { try? ConfigFile.parse($0) }.map { ConfigFile(path: name, root: $0) }
+    (try? ConfigFile.parse(bytes.span)).map { ConfigFile(path: name, root: $0) }
   }
 
   /// The catalog of one read file, with where it came from.
@@ -154,7 +153,7 @@ public enum RemoteLoader {
     for (name, answer) in zip(guesses, answers.dropFirst()) {
       if let answer, let file = files.first(where: { $0.path == name }) {
         prefetched[name] = answer.bytes
-        answer.bytes.withUnsafeBytes { session.cache.put("git:\(file.oid)", $0, size: UInt64(answer.bytes.count)) }
+        session.cache.put("git:\(file.oid)", answer.bytes.span, size: UInt64(answer.bytes.count))
       }
     }
     return (files, prefetched)
@@ -202,7 +201,7 @@ public enum RemoteLoader {
         throw hubError(error, address: address, what: "a file of the repo")
       }
     }
-    let config = small[configPath].flatMap { bytes in bytes.withUnsafeBytes { try? ConfigFile.parse($0) } }
+    let config = small[configPath].flatMap { bytes in try? ConfigFile.parse(bytes.span) }
       .map { ConfigFile(path: HubAddress.joined(display, configPath), root: $0) }
 
     func header(_ file: HubFile) -> RemoteSession.HeaderFile {
@@ -242,10 +241,7 @@ public enum RemoteLoader {
       }
       let index: ShardIndex
       do throws(CheckpointError) {
-        let parsed = indexBytes.withUnsafeBytes { raw in
-          Result { () throws(CheckpointError) -> ShardIndex in try ShardIndex.parse(raw) }
-        }
-        index = try parsed.get()
+        index = try ShardIndex.parse(indexBytes.span)
       } catch {
         throw error.inFile(indexName)
       }

@@ -38,7 +38,7 @@ public struct RemoteOptions: Sendable {
     let home = Environment.get("HF_HOME") ?? ((Environment.get("XDG_CACHE_HOME") ?? ((Environment.get("HOME") ?? "") + "/.cache")) + "/huggingface")
     let path = home + "/token"
     guard FileSystem.kind(of: path) == .file, let file = try? MappedFile(path: path), file.size < 4096 else { return nil }
-    let text = String(decoding: file.held, as: UTF8.self).trimmingWhitespace()
+    let text = file.withSpan { $0.decodedString }.trimmingWhitespace()
     return text.isEmpty ? nil : text
   }
 
@@ -47,12 +47,6 @@ public struct RemoteOptions: Sendable {
   var cacheDirectory: String {
     let base = Environment.get("XDG_CACHE_HOME").flatMap { $0.isEmpty ? nil : $0 } ?? ((Environment.get("HOME") ?? "/tmp") + "/.cache")
     return base + "/ckptinspect/remote"
-  }
-}
-
-enum Environment {
-  static func get(_ name: String) -> String? {
-    getenv(name).map { String(cString: $0) }
   }
 }
 

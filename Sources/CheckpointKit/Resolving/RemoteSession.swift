@@ -22,7 +22,7 @@ final class RemoteSession {
     endpoint = options.resolvedEndpoint
     token = options.resolvedToken
     cache = RemoteCache(directory: options.cacheDirectory, enabled: options.cache)
-    showProgress = options.progress && isatty(2) != 0
+    showProgress = options.progress && Environment.isTerminal(2)
   }
 
   deinit {
@@ -82,7 +82,7 @@ final class RemoteSession {
       switch answer {
       case .success(let response):
         results[i] = Body(bytes: response.body, headers: response.headers)
-        if let key = wanted[i].key { response.body.withUnsafeBytes { cache.put(key, $0, size: UInt64(response.body.count)) } }
+        if let key = wanted[i].key { cache.put(key, response.body.span, size: UInt64(response.body.count)) }
       case .failure(let error):
         if wanted[i].missingIsNil, case .remote(let fault) = error.fault {
           switch fault {
@@ -159,7 +159,7 @@ final class RemoteSession {
       // Parse what each file holds; collect what the others need.
       for i in files.indices where results[i] == nil && needs[i] == nil {
         let file = files[i]
-        if ZstdStream.looksLike(file.held) || (file.count < 4 && wanted[i].name.hasSuffix(".zst")) {
+        if file.withSpan({ ZstdStream.looksLike($0) }) || (file.count < 4 && wanted[i].name.hasSuffix(".zst")) {
           // The decoder pulls compressed bytes as it goes: one file at a time.
           let catalog = try CheckpointLoader.catalog(ofCompressed: file, path: wanted[i].name, options: load, fileIndex: 0)
           results[i] = ReadHeader(file: file, parsed: nil, problems: Problems(), compressed: catalog)
@@ -170,7 +170,7 @@ final class RemoteSession {
           results[i] = ReadHeader(file: file, parsed: parsed, problems: problems, compressed: nil)
         case .needs(let count):
           // A GGUF's vocabulary is read in few rounds by growing fourfold (each round is a round trip).
-          let gguf = GGUFReader.looksLike(file.held)
+          let gguf = file.withSpan { GGUFReader.looksLike($0) }
           needs[i] = gguf ? max(count, file.count * 4) : count
         }
       }
@@ -197,7 +197,7 @@ final class RemoteSession {
         // Only a document that came is used; any failure just means there is none.
         if case .success(let response) = answer {
           extra[k] = Body(bytes: response.body, headers: response.headers)
-          response.body.withUnsafeBytes { cache.put("url:\(alongside[k])", $0, size: UInt64(response.body.count)) }
+          cache.put("url:\(alongside[k])", response.body.span, size: UInt64(response.body.count))
         }
       }
       pendingExtra = []
@@ -211,7 +211,7 @@ final class RemoteSession {
       }
     }
     for (i, file) in files.enumerated() where !file.fromCache || file.grew {
-      cache.put(cacheKey(wanted[i]), file.held, size: file.size)
+      file.withSpan { cache.put(cacheKey(wanted[i]), $0, size: file.size) }
     }
     return results.map { $0! }
   }

@@ -12,7 +12,7 @@ enum ShardedMetadata {
   /// whose header is missing, malformed or does not fit its size is left out: it is then read
   /// by range like any other.
   static func catalogs(_ bytes: [UInt8], shards: [HubFile], name: (HubFile) -> String) -> [String: Catalog] {
-    guard let root = bytes.withUnsafeBytes({ try? ConfigFile.parse($0) }),
+    guard let root = try? ConfigFile.parse(bytes.span),
       case .object(let members) = root, case .object(let headers)? = members.first(where: { $0.0 == "headers" })?.1
     else { return [:] }
     var result: [String: Catalog] = [:]
@@ -23,13 +23,11 @@ enum ShardedMetadata {
       let length = shard.size - 8 - end
       let text = Array(header.serialized(pretty: false).utf8)
       let path = name(shard)
-      let parsed = text.withUnsafeBytes { raw in
-        Result { () throws(CheckpointError) -> Catalog in
-          var parsed = try SafetensorsReader.scan(raw, headerLength: length)
-          var problems = Problems()
-          try SafetensorsReader.validateLayout(&parsed, fileSize: shard.size, problems: &problems)
-          return CheckpointLoader.catalog(of: .safetensors(parsed), path: path, fileSize: shard.size, fileIndex: 0)
-        }
+      let parsed = Result { () throws(CheckpointError) -> Catalog in
+        var parsed = try SafetensorsReader.scan(text.span, headerLength: length)
+        var problems = Problems()
+        try SafetensorsReader.validateLayout(&parsed, fileSize: shard.size, problems: &problems)
+        return CheckpointLoader.catalog(of: .safetensors(parsed), path: path, fileSize: shard.size, fileIndex: 0)
       }
       if case .success(let catalog) = parsed { result[shard.name] = catalog }
     }

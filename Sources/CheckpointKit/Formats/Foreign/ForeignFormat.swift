@@ -37,10 +37,14 @@ public enum ForeignFormat: Equatable, Sendable {
 
   /// What `bytes` (the start of a file) are, when they are one of these; `name` breaks ties
   /// that bytes alone cannot (ONNX has no magic).
-  public static func identify(_ bytes: UnsafeRawBufferPointer, name: String) -> ForeignFormat? {
+  public static func identify(_ bytes: Span<UInt8>, name: String) -> ForeignFormat? {
     func starts(with text: String) -> Bool {
-      let prefix = Array(text.utf8)
-      return bytes.count >= prefix.count && Swift.zip(bytes, prefix).allSatisfy { $0 == $1 }
+      let prefix = text.utf8.span
+      return bytes.count >= prefix.count && bytes.extracting(first: prefix.count).bytesEqual(prefix)
+    }
+    /// The bytes from `start`, at most `limit` of them, as text.
+    func text(from start: Int, limit: Int) -> String {
+      bytes.extracting(droppingFirst: start).extracting(first: limit).decodedString
     }
     if starts(with: "version https://git-lfs") { return .gitLFSPointer(bytes: bytes.count) }
     // ggml wrote its magic as a little-endian uint32: 'ggjt' is stored "tjgg".
@@ -50,20 +54,20 @@ public enum ForeignFormat: Equatable, Sendable {
     if starts(with: "PK\u{03}\u{04}") {
       // The first member's name follows the 30-byte local header: PyTorch's is ".../data.pkl"
       // or ".../version", NumPy's "*.npy".
-      let head = String(decoding: bytes.prefix(512), as: UTF8.self)
+      let head = text(from: 0, limit: 512)
       if head.contains("data.pkl") || head.contains("/version") || head.contains("/byteorder") { return .pytorchZip }
       if head.contains(".npy") { return .numpyZip }
       return .zip
     }
-    if bytes.count >= 6 && bytes[0] == 0x93 && Array(bytes[1..<6]) == Array("NUMPY".utf8) { return .numpy }
+    if bytes.count >= 6 && bytes[0] == 0x93 && bytes.extracting(1..<6).bytesEqual("NUMPY") { return .numpy }
     // Pickle protocol 2 to 5: 0x80 then the protocol number.
     if bytes.count >= 2 && bytes[0] == 0x80 && (2...5).contains(bytes[1]) { return .pickle }
     // Text: skip leading whitespace and a UTF-8 byte order mark.
     var i = 0
     if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { i = 3 }
-    while i < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[i]) { i += 1 }
+    while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0A || bytes[i] == 0x0D { i += 1 }
     if i < bytes.count {
-      let rest = String(decoding: bytes[i...].prefix(64), as: UTF8.self).lowercased()
+      let rest = text(from: i, limit: 64).lowercased()
       if rest.hasPrefix("<!doctype html") || rest.hasPrefix("<html") || rest.hasPrefix("<head") { return .html }
       if bytes[i] == UInt8(ascii: "{") || bytes[i] == UInt8(ascii: "[") { return .json }
     }

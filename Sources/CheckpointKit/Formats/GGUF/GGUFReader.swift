@@ -16,13 +16,13 @@ public enum GGUFReader {
   static let fixedSizes = [1, 1, 2, 2, 4, 4, 4, 1, 0, 0, 8, 8, 8]
 
   /// Whether `bytes` start with the GGUF magic.
-  public static func looksLike(_ bytes: UnsafeRawBufferPointer) -> Bool {
+  public static func looksLike(_ bytes: Span<UInt8>) -> Bool {
     bytes.count >= 4 && bytes[0] == 0x47 && bytes[1] == 0x47 && bytes[2] == 0x55 && bytes[3] == 0x46
   }
 
   /// Parses the header of a whole GGUF file held in `bytes`. Arrays keep at most `arrayItems`
   /// items (pass `Int.max` to materialize them all).
-  public static func parse(_ bytes: UnsafeRawBufferPointer, arrayItems: Int = previewItems) throws(CheckpointError) -> GGUFFile {
+  public static func parse(_ bytes: Span<UInt8>, arrayItems: Int = previewItems) throws(CheckpointError) -> GGUFFile {
     var problems = Problems()
     return try parse(bytes, arrayItems: arrayItems, problems: &problems)
   }
@@ -33,7 +33,7 @@ public enum GGUFReader {
   /// reading past it throws `.needMoreBytes`, and checks against the file's size are skipped
   /// (the caller makes them once the size is known).
   public static func parse(
-    _ bytes: UnsafeRawBufferPointer, arrayItems: Int = previewItems, isPrefix: Bool = false, problems: inout Problems
+    _ bytes: Span<UInt8>, arrayItems: Int = previewItems, isPrefix: Bool = false, problems: inout Problems
   ) throws(CheckpointError) -> GGUFFile {
     var parser = Parser(reader: ByteReader(bytes, isPrefix: isPrefix), arrayItems: arrayItems, problems: problems)
     defer { problems = parser.problems }
@@ -118,7 +118,9 @@ public enum GGUFReader {
         fault: .gguf(.unexpectedOffset(tensor: tensor.name, offset: tensor.offset, expected: want, others: others, hint: hint))))
   }
 
-  struct Parser {
+  /// The reading state: a cursor over the file's bytes, so like it neither copyable nor able to
+  /// outlive them.
+  struct Parser: ~Copyable, ~Escapable {
     var reader: ByteReader
     let arrayItems: Int
     var problems: Problems
@@ -126,7 +128,8 @@ public enum GGUFReader {
     /// Version 1 stored counts, string lengths and dimensions as 32 bits; later versions as 64.
     var wide: Bool { version >= 2 }
 
-    init(reader: ByteReader, arrayItems: Int, problems: Problems) {
+    @_lifetime(copy reader)
+    init(reader: consuming ByteReader, arrayItems: Int, problems: Problems) {
       self.reader = reader
       self.arrayItems = arrayItems
       self.problems = problems
@@ -240,8 +243,7 @@ public enum GGUFReader {
 
     mutating func string(_ field: @autoclosure () -> String) throws(CheckpointError) -> String {
       let length = try count(field())
-      let bytes = try reader.slice(length, field: field())
-      return String(decoding: bytes, as: UTF8.self)
+      return try reader.slice(length, field: field()).decodedString
     }
 
     mutating func value(type: UInt32, typeOffset: Int, key: String, depth: Int) throws(CheckpointError) -> MetadataValue {

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The tensor entry as the safetensors library writes it, byte for byte:
 /// `{"dtype":"F32","shape":[2,3],"data_offsets":[0,24]}` — no spaces, keys in this order, plain
 /// whole numbers. Nearly every real header is made of these, so they are read here by direct
@@ -23,20 +17,20 @@ struct SafetensorsEntry: Equatable {
 
 enum CanonicalEntry {
   /// The entry at `start` and the index just past it.
-  static func read(_ bytes: UnsafeRawBufferPointer, at start: Int) -> (SafetensorsEntry, Int)? {
-    guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
-    let end = bytes.count
+  static func read(_ base: Span<UInt8>, at start: Int) -> (SafetensorsEntry, Int)? {
+    let end = base.count
     var i = start
 
-    // Literals are StaticStrings: compared with memcmp, no array or lazy global to reach.
+    // Literals are StaticStrings: compared a word at a time, no array or lazy global to reach.
+    @inline(__always)
     func literal(_ text: StaticString) -> Bool {
-      let n = text.utf8CodeUnitCount
-      guard end - i >= n, memcmp(base + i, text.utf8Start, n) == 0 else { return false }
-      i += n
+      guard base.hasLiteral(text, at: i) else { return false }
+      i += text.utf8CodeUnitCount
       return true
     }
 
     /// A whole number of 1 to 18 digits (never overflows), no leading zero unless it is 0.
+    @inline(__always)
     func number() -> UInt64? {
       let first = i
       var value: UInt64 = 0
@@ -61,9 +55,9 @@ enum CanonicalEntry {
       i += 1
     }
     guard i < end, base[i] == UInt8(ascii: "\""), i > dtypeStart else { return nil }
-    let raw = UnsafeRawBufferPointer(rebasing: bytes[dtypeStart..<i])
+    let raw = base.extracting(dtypeStart..<i)
     let known = SafetensorsDType.known(matching: raw)
-    let dtype = known?.name ?? String(decoding: raw, as: UTF8.self)
+    let dtype = known?.name ?? raw.decodedString
     guard literal(#"","shape":["#) else { return nil }
     var dims = TensorShape()
     var elements: UInt64 = 1

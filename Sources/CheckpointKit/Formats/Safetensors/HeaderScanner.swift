@@ -1,19 +1,22 @@
 /// A small strict JSON scanner for safetensors headers. It parses exactly the shapes the format
 /// uses (objects, strings, unsigned integers) and skips any other value, which is ~10x faster than a
 /// general JSON decoder on multi-megabyte headers and allocates only the strings it returns.
-/// Positions in errors are absolute file offsets (`base` + index into the header).
-struct HeaderScanner {
+/// Positions in errors are absolute file offsets (`base` + index into the header). Like
+/// `ByteReader` it is a cursor that can neither be copied nor outlive its bytes; every byte is
+/// read through a bounds-checked `Span`.
+struct HeaderScanner: ~Copyable, ~Escapable {
   /// Deep enough for any real header (depth 3 at most); low enough that a hostile one cannot
   /// exhaust the stack, since skipping is recursive.
   static let maxDepth = 64
 
-  let bytes: UnsafeRawBufferPointer
+  let bytes: Span<UInt8>
   let base: UInt64
   /// What the JSON is, for error messages: `header` or `index`.
   let field: String
   var index = 0
 
-  init(_ bytes: UnsafeRawBufferPointer, base: UInt64, field: String = "header") {
+  @_lifetime(copy bytes)
+  init(_ bytes: Span<UInt8>, base: UInt64, field: String = "header") {
     self.bytes = bytes
     self.base = base
     self.field = field
@@ -51,10 +54,10 @@ struct HeaderScanner {
     return false
   }
 
-  /// Parses a string and returns its raw bytes when it has no escapes, without building a String.
-  /// When it has escapes, returns nil with the cursor back at its start, for `string()` to decode.
-  /// Used for keys and dtypes, which are compared as bytes.
-  mutating func rawString() throws(CheckpointError) -> UnsafeRawBufferPointer? {
+  /// Parses a string and returns where its raw bytes are in `bytes` when it has no escapes,
+  /// without building a String. When it has escapes, returns nil with the cursor back at its
+  /// start, for `string()` to decode. Used for keys and dtypes, which are compared as bytes.
+  mutating func rawString() throws(CheckpointError) -> Range<Int>? {
     _ = peek()
     let save = index
     try expect(UInt8(ascii: "\""), "a string")
@@ -62,7 +65,7 @@ struct HeaderScanner {
     skipToSpecialByte()
     if index < bytes.count && bytes[index] == UInt8(ascii: "\"") {
       index += 1
-      return UnsafeRawBufferPointer(rebasing: bytes[start..<(index - 1)])
+      return start..<(index - 1)
     }
     index = save
     return nil
@@ -84,7 +87,8 @@ struct HeaderScanner {
     let ones: UInt64 = 0x0101_0101_0101_0101
     let highs: UInt64 = 0x8080_8080_8080_8080
     while index <= bytes.count &- 8 {
-      let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+      // Hot (every byte of every name): 0 <= index <= count - 8 by the loop condition.
+      let word = unsafe bytes.word(uncheckedAt: index)
       let quote = word ^ (ones &* 0x22)
       let backslash = word ^ (ones &* 0x5C)
       let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
@@ -100,12 +104,13 @@ struct HeaderScanner {
     // Fast path: no escapes, so the bytes are the string.
     skipToSpecialByte()
     if index < bytes.count && bytes[index] == UInt8(ascii: "\"") {
-      let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+      let text = bytes.extracting(start..<index).decodedString
       index += 1
       return text
     }
     if index < bytes.count && bytes[index] < 0x20 { throw fail(.invalidJSON("control character in string")) }
-    var out = Array(bytes[start..<index])
+    var out: [UInt8] = []
+    out.append(bytesOf: bytes.extracting(start..<index))
     while index < bytes.count {
       let byte = bytes[index]
       index += 1
@@ -232,7 +237,7 @@ struct HeaderScanner {
   private mutating func literal(_ word: StaticString) throws(CheckpointError) {
     let count = word.utf8CodeUnitCount
     guard index <= bytes.count &- count else { throw fail(.invalidJSON("unexpected end")) }
-    for k in 0..<count where bytes[index + k] != word.utf8Start[k] {
+    guard word.withSpan({ bytes.extracting(index..<(index + count)).bytesEqual($0) }) else {
       throw fail(.invalidJSON("unexpected character"))
     }
     index += count

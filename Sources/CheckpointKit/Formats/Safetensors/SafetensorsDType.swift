@@ -14,24 +14,28 @@ public enum SafetensorsDType {
   private static let names: [(name: String, bits: Int)] = bits.keys.sorted().map { ($0, bits[$0]!) }
   /// Each name's bytes packed into two words (all are at most 16 bytes), so a lookup compares
   /// integers instead of byte arrays: this runs once per tensor.
-  private static let keys: [(UInt64, UInt64, Int)] = names.map { entry in
-    Array(entry.name.utf8).withUnsafeBytes { key($0) }!
-  }
+  private static let keys: [(UInt64, UInt64, Int)] = names.map { entry in key(entry.name.utf8.span)! }
 
-  private static func key(_ raw: UnsafeRawBufferPointer) -> (UInt64, UInt64, Int)? {
+  /// The bytes packed little-endian into two words, with the length.
+  private static func key(_ raw: Span<UInt8>) -> (UInt64, UInt64, Int)? {
     guard raw.count <= 16 else { return nil }
     var words: (UInt64, UInt64) = (0, 0)
-    withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: raw) }
+    if raw.count >= 8 {
+      words.0 = raw.word(at: 0)
+      for k in 8..<raw.count { words.1 |= UInt64(raw[k]) << (8 * (k - 8)) }
+    } else {
+      for k in 0..<raw.count { words.0 |= UInt64(raw[k]) << (8 * k) }
+    }
     return (words.0, words.1, raw.count)
   }
 
   /// The known dtype whose name is `raw`, as a shared String (nothing is allocated per tensor).
-  static func name(matching raw: UnsafeRawBufferPointer) -> String? {
+  static func name(matching raw: Span<UInt8>) -> String? {
     known(matching: raw)?.name
   }
 
   /// The known dtype whose name is `raw`, with its width.
-  static func known(matching raw: UnsafeRawBufferPointer) -> (name: String, bits: Int)? {
+  static func known(matching raw: Span<UInt8>) -> (name: String, bits: Int)? {
     guard let wanted = key(raw) else { return nil }
     for k in keys.indices where keys[k] == wanted { return names[k] }
     return nil

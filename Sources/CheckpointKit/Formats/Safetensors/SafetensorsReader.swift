@@ -7,29 +7,33 @@ public enum SafetensorsReader {
 
   /// Whether `bytes` plausibly start a safetensors file: a length that fits, then `{` after
   /// optional whitespace. Used to sniff a file whose name does not say what it is.
-  public static func looksLike(_ bytes: UnsafeRawBufferPointer) -> Bool {
+  public static func looksLike(_ bytes: Span<UInt8>) -> Bool {
     guard bytes.count >= 9 else { return false }
-    let length = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
+    let length = UInt64(littleEndian: bytes.word(at: 0))
     guard length >= 2, length <= UInt64(bytes.count - 8) else { return false }
     var index = 8
-    while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+    while index < bytes.count, isWhitespace(bytes[index]) { index += 1 }
     return index < bytes.count && bytes[index] == UInt8(ascii: "{")
+  }
+
+  private static func isWhitespace(_ byte: UInt8) -> Bool {
+    byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
   }
 
   /// Whether `bytes`, only the start of a file (a stream read so far), plausibly start a
   /// safetensors file: a length within the cap, then `{` after optional whitespace. The header
   /// itself may lie beyond what is held.
-  static func looksLikeStart(_ bytes: UnsafeRawBufferPointer) -> Bool {
+  static func looksLikeStart(_ bytes: Span<UInt8>) -> Bool {
     guard bytes.count >= 9 else { return false }
-    let length = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
+    let length = UInt64(littleEndian: bytes.word(at: 0))
     guard length >= 2, length <= maxHeaderLength else { return false }
     var index = 8
-    while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+    while index < bytes.count, isWhitespace(bytes[index]) { index += 1 }
     return index < bytes.count && bytes[index] == UInt8(ascii: "{")
   }
 
   /// Reads the header of a whole safetensors file held in `bytes`.
-  public static func parse(_ bytes: UnsafeRawBufferPointer) throws(CheckpointError) -> SafetensorsHeader {
+  public static func parse(_ bytes: Span<UInt8>) throws(CheckpointError) -> SafetensorsHeader {
     var problems = Problems()
     return try parse(bytes, problems: &problems)
   }
@@ -39,14 +43,14 @@ public enum SafetensorsReader {
   /// a header that runs past it throws `.needMoreBytes`, and the checks that need the file's
   /// size are left to the caller, which knows it.
   public static func parse(
-    _ bytes: UnsafeRawBufferPointer, isPrefix: Bool = false, problems: inout Problems
+    _ bytes: Span<UInt8>, isPrefix: Bool = false, problems: inout Problems
   ) throws(CheckpointError) -> SafetensorsHeader {
     let fileSize = UInt64(bytes.count)
     guard fileSize >= 8 else {
       if isPrefix { throw CheckpointError(offset: 0, field: "header length", fault: .needMoreBytes(8)) }
       throw CheckpointError(offset: 0, field: "header length", fault: .safetensors(.fileTooSmall(size: fileSize)))
     }
-    let length = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
+    let length = UInt64(littleEndian: bytes.word(at: 0))
     guard length <= maxHeaderLength else {
       throw CheckpointError(
         offset: 0, field: "header length", fault: .safetensors(.headerTooLarge(length: length, cap: maxHeaderLength)))
@@ -56,7 +60,7 @@ public enum SafetensorsReader {
       throw CheckpointError(
         offset: 0, field: "header length", fault: .safetensors(.headerPastEnd(length: length, fileSize: fileSize)))
     }
-    let header = UnsafeRawBufferPointer(rebasing: bytes[8..<(8 + Int(length))])
+    let header = bytes.extracting(8..<(8 + Int(length)))
     guard UTF8Validation.isValid(header) else {
       throw CheckpointError(offset: 8, field: "header", fault: .safetensors(.invalidUTF8))
     }
@@ -66,7 +70,7 @@ public enum SafetensorsReader {
   }
 
   /// Parses the JSON header into tensors (header order) and metadata.
-  static func scan(_ header: UnsafeRawBufferPointer, headerLength: UInt64) throws(CheckpointError) -> SafetensorsHeader {
+  static func scan(_ header: Span<UInt8>, headerLength: UInt64) throws(CheckpointError) -> SafetensorsHeader {
     var scanner = HeaderScanner(header, base: 8)
     var tensors: [TensorRecord] = []
     var spans: [SafetensorsSpan] = []
@@ -80,15 +84,16 @@ public enum SafetensorsReader {
     var sawMetadata = false
 
     try scanner.expect(UInt8(ascii: "{"), "'{' at the start of the header")
-    let names = try NameStore.collect(byteCapacity: header.count, expectedCount: expected) { (names) throws(CheckpointError) in
-      // The entries are read inside: each name is written straight into the String that will hold them all.
+    // Each name is written straight into the one buffer that will hold them all.
+    var names = NameStore(byteCapacity: header.count, expectedCount: expected)
+    do {
       if !scanner.consume(UInt8(ascii: "}")) {
         repeat {
           let keyOffset = scanner.position
           // The key's bytes as they stand in the header; decoded only when it has escapes.
           let raw = try scanner.rawString()
           let decoded = raw == nil ? try scanner.string() : nil
-          if raw?.equals(metadataKey) ?? (decoded == "__metadata__") {
+          if raw.map({ header.extracting($0).bytesEqual("__metadata__") }) ?? (decoded == "__metadata__") {
             try scanner.expect(UInt8(ascii: ":"), "':'")
             if sawMetadata {
               throw CheckpointError(offset: keyOffset, field: "header", fault: .safetensors(.duplicateKey("__metadata__")))
@@ -97,8 +102,8 @@ public enum SafetensorsReader {
             metadata = try scanMetadata(&scanner)
             continue
           }
-          guard raw.map({ names.insert($0) }) ?? names.insert(decoded!) else {
-            let key = decoded ?? String(decoding: raw!, as: UTF8.self)
+          guard raw.map({ names.insert(header.extracting($0)) }) ?? names.insert(decoded!) else {
+            let key = decoded ?? header.extracting(raw!).decodedString
             throw CheckpointError(offset: keyOffset, field: "header", fault: .safetensors(.duplicateKey(key)))
           }
           try scanner.expect(UInt8(ascii: ":"), "':'")
@@ -130,14 +135,13 @@ public enum SafetensorsReader {
         try scanner.expect(UInt8(ascii: "}"), "',' or '}'")
       }
     }
+    let collected = names.finish()
     if scanner.peek() != nil {
       throw scanner.fail(.invalidJSON("trailing characters after the header object"))
     }
-    names.forEach { k, name in tensors[k].name = name }
+    collected.forEach { k, name in tensors[k].name = name }
     return SafetensorsHeader(headerLength: headerLength, metadata: metadata, tensors: tensors, spans: spans, warnings: warnings)
   }
-
-  private static let metadataKey = Array("__metadata__".utf8)
 
   private static func scanMetadata(_ scanner: inout HeaderScanner) throws(CheckpointError) -> [(key: String, value: String)] {
     var entries: [(key: String, value: String)] = []
@@ -179,7 +183,7 @@ public enum SafetensorsReader {
         // Keys and dtypes are compared as bytes: building ~80,000 small strings for a
         // 20,000-tensor header cost more than the names themselves.
         let key: TensorKey
-        if let raw = try scanner.rawString() { key = TensorKey(raw) } else { key = TensorKey(try scanner.string()) }
+        if let raw = try scanner.rawString() { key = TensorKey(scanner.bytes.extracting(raw)) } else { key = TensorKey(try scanner.string()) }
         try scanner.expect(UInt8(ascii: ":"), "':'")
         switch key {
         case .dtype:
@@ -187,7 +191,8 @@ public enum SafetensorsReader {
             throw scanner.fail(.invalidField(tensor: name, why: "dtype is not a string"), field: field)
           }
           if let raw = try scanner.rawString() {
-            dtype = SafetensorsDType.name(matching: raw) ?? String(decoding: raw, as: UTF8.self)
+            let bytes = scanner.bytes.extracting(raw)
+            dtype = SafetensorsDType.name(matching: bytes) ?? bytes.decodedString
           } else {
             dtype = try scanner.string()
           }
@@ -219,16 +224,12 @@ public enum SafetensorsReader {
   enum TensorKey {
     case dtype, shape, dataOffsets, other
 
-    static let dtypeBytes = Array("dtype".utf8)
-    static let shapeBytes = Array("shape".utf8)
-    static let dataOffsetsBytes = Array("data_offsets".utf8)
-
-    init(_ raw: UnsafeRawBufferPointer) {
-      if raw.equals(TensorKey.dtypeBytes) {
+    init(_ raw: Span<UInt8>) {
+      if raw.bytesEqual("dtype") {
         self = .dtype
-      } else if raw.equals(TensorKey.shapeBytes) {
+      } else if raw.bytesEqual("shape") {
         self = .shape
-      } else if raw.equals(TensorKey.dataOffsetsBytes) {
+      } else if raw.bytesEqual("data_offsets") {
         self = .dataOffsets
       } else {
         self = .other
@@ -236,8 +237,7 @@ public enum SafetensorsReader {
     }
 
     init(_ key: String) {
-      var key = key
-      self = key.withUTF8 { TensorKey(UnsafeRawBufferPointer($0)) }
+      self = TensorKey(key.utf8.span)
     }
   }
 

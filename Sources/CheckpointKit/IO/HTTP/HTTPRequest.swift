@@ -1,5 +1,5 @@
 /// One GET: a URL, optionally a byte range, and where the body goes.
-public struct HTTPRequest {
+@safe public struct HTTPRequest {
   public var url: String
   /// The bytes wanted, half-open. A server that ignores the range (200 with the whole body) is
   /// read only as far as the range's end, then the transfer is stopped.
@@ -13,14 +13,25 @@ public struct HTTPRequest {
   /// is never this large, a hostile server's endless body is).
   public var maxBody: Int
 
+  /// A request whose body is collected into `HTTPResponse.body`.
+  public init(url: String, range: Range<UInt64>? = nil, headers: [String] = [], maxBody: Int = 64 << 20) {
+    self.url = url
+    self.range = range
+    self.headers = headers
+    unsafe self.destination = nil
+    self.maxBody = maxBody
+  }
+
+  /// A request whose body is written into `destination`, which must stay valid until the
+  /// transfer ends.
   public init(
-    url: String, range: Range<UInt64>? = nil, headers: [String] = [], destination: UnsafeMutableRawBufferPointer? = nil,
+    url: String, range: Range<UInt64>? = nil, headers: [String] = [], destination: UnsafeMutableRawBufferPointer?,
     maxBody: Int = 64 << 20
   ) {
     self.url = url
     self.range = range
     self.headers = headers
-    self.destination = destination
+    unsafe self.destination = destination
     self.maxBody = maxBody
   }
 }

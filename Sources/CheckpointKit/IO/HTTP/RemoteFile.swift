@@ -7,7 +7,7 @@ import Darwin
 /// A file on an HTTP server, read from its start by range requests, as far as a reader needs.
 /// Bytes land in one mapping made up front (address space only, pages touched as written), so
 /// they never move and growing never copies.
-final class RemoteFile: ByteSource {
+@safe final class RemoteFile: ByteSource {
   /// The most bytes read from the start of a remote file: the zstd prefix cap, above the
   /// safetensors header cap. A header needing more is refused, like a local one.
   static let maxPrefix = 256 << 20
@@ -48,19 +48,19 @@ final class RemoteFile: ByteSource {
     self.sha256 = sha256
     self.client = client
     capacity = Int(min(size ?? UInt64(RemoteFile.maxPrefix), UInt64(RemoteFile.maxPrefix)))
-    guard let buffer = mmap(nil, max(capacity, 1), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0),
-      buffer != MAP_FAILED
+    guard let buffer = unsafe mmap(nil, max(capacity, 1), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0),
+      unsafe buffer != MAP_FAILED
     else {
       throw CheckpointError.io(name, errno: errno, during: "map memory for reading")
     }
-    self.buffer = buffer
+    unsafe self.buffer = buffer
   }
 
   deinit {
-    munmap(buffer, max(capacity, 1))
+    unsafe munmap(buffer, max(capacity, 1))
   }
 
-  var held: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: buffer, count: count) }
+  var held: UnsafeRawBufferPointer { unsafe UnsafeRawBufferPointer(start: buffer, count: count) }
 
   var isComplete: Bool { size.map { UInt64(count) >= $0 } ?? false }
 
@@ -68,7 +68,7 @@ final class RemoteFile: ByteSource {
   func preload(_ bytes: [UInt8], size: UInt64?) {
     if self.size == nil { self.size = size }
     let n = min(bytes.count, capacity)
-    bytes.withUnsafeBytes { UnsafeMutableRawBufferPointer(start: buffer, count: n).copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[..<n])) }
+    unsafe bytes.withUnsafeBytes { unsafe UnsafeMutableRawBufferPointer(start: buffer, count: n).copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[..<n])) }
     count = n
     fromCache = true
   }
@@ -83,8 +83,8 @@ final class RemoteFile: ByteSource {
         file: name, offset: nil, field: "header",
         fault: .remote(.badResponse("the header needs the first \(want) bytes, more than the \(RemoteFile.maxPrefix >> 20) MiB read from a remote file")))
     }
-    let destination = UnsafeMutableRawBufferPointer(start: buffer + count, count: target - count)
-    return HTTPRequest(url: url, range: UInt64(count)..<UInt64(target), headers: headers, destination: destination)
+    let destination = unsafe UnsafeMutableRawBufferPointer(start: buffer + count, count: target - count)
+    return unsafe HTTPRequest(url: url, range: UInt64(count)..<UInt64(target), headers: headers, destination: destination)
   }
 
   /// Takes the answer to `request(upTo:)`.

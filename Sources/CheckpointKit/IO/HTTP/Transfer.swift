@@ -8,7 +8,7 @@ import Darwin
 
 /// One attempt of one request: libcurl's callbacks write into it, and once libcurl is done it
 /// decides between a result and a retry.
-final class Transfer {
+@safe final class Transfer {
   let request: HTTPRequest
   let attempt: Int
   var headerList: UnsafeMutablePointer<curl_slist>?
@@ -33,7 +33,7 @@ final class Transfer {
   }
 
   deinit {
-    if let headerList, let curl = try? CurlLibrary.shared.get() { curl.slistFree(headerList) }
+    if let headerList = unsafe headerList, let curl = try? CurlLibrary.shared.get() { unsafe curl.slistFree(headerList) }
   }
 
   /// How many body bytes are wanted in all (nil: the whole body, up to maxBody).
@@ -41,25 +41,25 @@ final class Transfer {
 
   static let writeCallback: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {
     data, size, count, context in
-    guard let context, let data else { return 0 }
-    let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
-    return transfer.write(UnsafeRawBufferPointer(start: data, count: size * count))
+    guard let context = unsafe context, let data = unsafe data else { return 0 }
+    let transfer = unsafe Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+    return unsafe transfer.write(UnsafeRawBufferPointer(start: data, count: size * count))
   }
 
   static let headerCallback: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {
     data, size, count, context in
-    guard let context, let data else { return 0 }
-    let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
-    transfer.header(UnsafeRawBufferPointer(start: data, count: size * count))
+    guard let context = unsafe context, let data = unsafe data else { return 0 }
+    let transfer = unsafe Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+    unsafe transfer.header(UnsafeRawBufferPointer(start: data, count: size * count))
     return size * count
   }
 
   /// Takes a piece of body. Returning less than given makes libcurl stop the transfer.
   private func write(_ chunk: UnsafeRawBufferPointer) -> Int {
-    var piece = chunk
+    var piece = unsafe chunk
     if !(200..<300).contains(status) {
       // An error page: keep a little of it for the message, never all of it.
-      if body.count < 4096 { body.append(contentsOf: piece.prefix(4096 - body.count)) }
+      if body.count < 4096 { unsafe body.append(contentsOf: piece.prefix(4096 - body.count)) }
       return chunk.count
     }
     if let range = request.range, status == 200 {
@@ -67,20 +67,20 @@ final class Transfer {
       // before the range, then take what was asked for and stop.
       let skip = Int(min(UInt64(piece.count), range.lowerBound - skipped))
       skipped += UInt64(skip)
-      piece = UnsafeRawBufferPointer(rebasing: piece[skip...])
+      unsafe piece = UnsafeRawBufferPointer(rebasing: piece[skip...])
     }
     if let wanted {
       let take = Int(min(UInt64(piece.count), wanted - UInt64(kept)))
       if take > 0 {
-        if let destination = request.destination {
+        if let destination = unsafe request.destination {
           guard kept + take <= destination.count else {
             overflowed = true
             return 0
           }
-          UnsafeMutableRawBufferPointer(rebasing: destination[kept..<(kept + take)]).copyMemory(
+          unsafe UnsafeMutableRawBufferPointer(rebasing: destination[kept..<(kept + take)]).copyMemory(
             from: UnsafeRawBufferPointer(rebasing: piece[..<take]))
         } else {
-          body.append(contentsOf: piece[..<take])
+          unsafe body.append(contentsOf: piece[..<take])
         }
         kept += take
       }
@@ -95,14 +95,14 @@ final class Transfer {
       overflowed = true
       return 0
     }
-    body.append(contentsOf: piece)
+    unsafe body.append(contentsOf: piece)
     kept += piece.count
     return chunk.count
   }
 
   /// Takes one header line. A status line starts a new response (after a redirect).
   private func header(_ line: UnsafeRawBufferPointer) {
-    let text = String(decoding: line, as: UTF8.self)
+    let text = unsafe String(decoding: line, as: UTF8.self)
     if text.hasPrefix("HTTP/") {
       let parts = text.split(separator: " ", maxSplits: 2)
       status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
@@ -121,8 +121,8 @@ final class Transfer {
 
   /// Reads what libcurl knows once the transfer ended.
   func finish(curl: CurlLibrary, handle: UnsafeMutableRawPointer) {
-    effectiveURL = curl.info(handle, string: CURLINFO_EFFECTIVE_URL) ?? request.url
-    let code = curl.info(handle, long: CURLINFO_RESPONSE_CODE)
+    effectiveURL = unsafe curl.info(handle, string: CURLINFO_EFFECTIVE_URL) ?? request.url
+    let code = unsafe curl.info(handle, long: CURLINFO_RESPONSE_CODE)
     if code != 0 { status = code }
   }
 

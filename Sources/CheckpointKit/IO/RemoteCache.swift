@@ -27,48 +27,54 @@ struct RemoteCache {
 
   func get(_ key: String, maxAge: Double = .infinity) -> Entry? {
     guard enabled, let file = try? MappedFile(path: path(key)) else { return nil }
-    let bytes = file.held
-    // "ckptinspect-cache 1\nKEY\nTIME SIZE\n" then the bytes.
-    var lines: [Substring] = []
-    var start = 0
-    var index = 0
-    while lines.count < 3 && index < bytes.count {
-      if bytes[index] == 0x0A {
-        lines.append(Substring(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)))
-        start = index + 1
+    return file.withSpan { bytes in
+      // "ckptinspect-cache 1\nKEY\nTIME SIZE\n" then the bytes.
+      var lines: [Substring] = []
+      var start = 0
+      var index = 0
+      while lines.count < 3 && index < bytes.count {
+        if bytes[index] == 0x0A {
+          lines.append(Substring(bytes.extracting(start..<index).decodedString))
+          start = index + 1
+        }
+        index += 1
       }
-      index += 1
+      guard lines.count == 3, lines[0] == "ckptinspect-cache 1", lines[1] == key else { return nil }
+      let fields = lines[2].split(separator: " ")
+      guard fields.count == 2, let time = Double(fields[0]) else { return nil }
+      let age = Double(Self.now()) - time
+      guard age <= maxAge else { return nil }
+      var rest: [UInt8] = []
+      rest.append(bytesOf: bytes.extracting(droppingFirst: start))
+      return Entry(bytes: rest, size: UInt64(fields[1]), age: age)
     }
-    guard lines.count == 3, lines[0] == "ckptinspect-cache 1", lines[1] == key else { return nil }
-    let fields = lines[2].split(separator: " ")
-    guard fields.count == 2, let time = Double(fields[0]) else { return nil }
-    let age = Double(Self.now()) - time
-    guard age <= maxAge else { return nil }
-    return Entry(bytes: Array(UnsafeRawBufferPointer(rebasing: bytes[start...])), size: UInt64(fields[1]), age: age)
   }
 
-  func put(_ key: String, _ bytes: UnsafeRawBufferPointer, size: UInt64?) {
+  func put(_ key: String, _ bytes: Span<UInt8>, size: UInt64?) {
     guard enabled, !key.contains("\n") else { return }
     guard makeDirectories(directory) else { return }
     let final = path(key)
     let temporary = final + ".tmp\(getpid())"
-    let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    let fd = unsafe open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard fd >= 0 else { return }
-    var head = "ckptinspect-cache 1\n\(key)\n\(Self.now()) \(size.map(String.init) ?? "-")\n"
-    var ok = head.withUTF8 { writeAll(fd, UnsafeRawBufferPointer($0)) } && writeAll(fd, bytes)
+    let head = "ckptinspect-cache 1\n\(key)\n\(Self.now()) \(size.map(String.init) ?? "-")\n"
+    var ok = writeAll(fd, head.utf8.span) && writeAll(fd, bytes)
     ok = close(fd) == 0 && ok
-    if ok { ok = rename(temporary, final) == 0 }
-    if !ok { unlink(temporary) }
+    if ok { ok = unsafe rename(temporary, final) == 0 }
+    if !ok { unsafe unlink(temporary) }
   }
 
-  private func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
-    var done = 0
-    while done < bytes.count {
-      let n = write(fd, bytes.baseAddress! + done, bytes.count - done)
-      if n <= 0 { return false }
-      done += n
+  private func writeAll(_ fd: Int32, _ bytes: Span<UInt8>) -> Bool {
+    unsafe bytes.withUnsafeBytes { raw in
+      var done = 0
+      while done < raw.count {
+        // `done < raw.count` keeps the pointer inside the span's memory, borrowed for this call.
+        let n = unsafe write(fd, raw.baseAddress! + done, raw.count - done)
+        if n <= 0 { return false }
+        done += n
+      }
+      return true
     }
-    return true
   }
 
   private func path(_ key: String) -> String {
@@ -90,7 +96,7 @@ struct RemoteCache {
     if FileSystem.kind(of: path) == .directory { return true }
     let parent = FileSystem.directoryName(path)
     if parent != path && parent != "/" && parent != "." && !makeDirectories(parent) { return false }
-    return mkdir(path, 0o755) == 0 || errno == EEXIST
+    return unsafe mkdir(path, 0o755) == 0 || errno == EEXIST
   }
 
   static func now() -> Int {
