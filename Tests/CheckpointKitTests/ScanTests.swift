@@ -241,6 +241,38 @@ import Testing
     }
   }
 
+  /// 16-bit pieces go through a histogram when large and value by value when small (a norm's few
+  /// hundred values): both give the same statistics, special values included.
+  @Test func smallAndLargeHalfPiecesAgree() {
+    var patterns: [UInt16] = (0..<40_000).map { UInt16(truncatingIfNeeded: ($0 &* 2_654_435_761) >> 7) }
+    patterns[5] = 0x7E00  // NaN
+    patterns[6] = 0x7C00  // +Inf
+    patterns[7] = 0x0000
+    let bytes = patterns.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+    var decoder = PieceDecoder()
+    let encoding = ValueEncoding.safetensors("F16")
+    let whole = ChunkBuffer(capacity: bytes.count)
+    whole.load(bytes, count: bytes.count)
+    let big = decoder.summarise(whole, as: encoding)!
+    var parts = ValueStats()
+    for start in stride(from: 0, to: bytes.count, by: 8_000) {
+      let piece = ChunkBuffer(capacity: 8_000)
+      piece.load(Array(bytes[start..<min(start + 8_000, bytes.count)]), count: min(8_000, bytes.count - start))
+      parts.merge(decoder.summarise(piece, as: encoding)!)
+    }
+    let values = patterns.map { Double(Float(Float16(bitPattern: $0))) }
+    let finite = values.filter(\.isFinite)
+    #expect(big.count == 40_000 && parts.count == 40_000)
+    #expect(big.nan == UInt64(values.filter(\.isNaN).count) && parts.nan == big.nan)
+    #expect(big.positiveInfinity == parts.positiveInfinity && big.negativeInfinity == parts.negativeInfinity)
+    #expect(big.zeros == UInt64(finite.filter { $0 == 0 }.count) && parts.zeros == big.zeros)
+    #expect(big.min == finite.min() && parts.min == big.min)
+    #expect(big.max == finite.max() && parts.max == big.max)
+    let scale = big.standardDeviation!
+    #expect(abs(big.mean! - parts.mean!) <= 1e-12 * scale)
+    #expect(abs(big.standardDeviation! - parts.standardDeviation!) <= 1e-12 * scale)
+  }
+
   @Test func specialValuesAreCountedApart() {
     let values: [Float] = [1, .nan, -2, .infinity, 0, -0.0, -.infinity, .infinity, 3]
     var stats = ValueStats()

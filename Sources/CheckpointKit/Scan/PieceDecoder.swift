@@ -7,6 +7,9 @@ struct PieceDecoder {
   private var tail: [Float] = []
   private var doubles = [Double](repeating: 0, count: FloatAccumulator.batch)
 
+  /// Below this many 16-bit values, a piece is summarised value by value instead of by histogram.
+  static let smallPiece = 16_384
+
   /// Statistics of the values in `buffer`, or nil when a block type has no decoder here.
   mutating func summarise(_ buffer: ChunkBuffer, as encoding: ValueEncoding) -> ValueStats? {
     var stats = ValueStats()
@@ -16,8 +19,14 @@ struct PieceDecoder {
     case .float64:
       buffer.withElements(of: Double.self) { FloatAccumulator.add($0, to: &stats) }
     case .patterns16(let table):
-      buffer.withElements(of: UInt16.self) { histogram16.count($0) }
-      histogram16.flush(through: table, into: &stats)
+      // A histogram costs its 65,536 slots once per piece: for a small tensor (a norm's few
+      // hundred values) looking each value up is cheaper.
+      if buffer.count / 2 < Self.smallPiece {
+        buffer.withElements(of: UInt16.self) { values in convert(values.count, into: &stats) { table[Int(values[$0])] } }
+      } else {
+        buffer.withElements(of: UInt16.self) { histogram16.count($0) }
+        histogram16.flush(through: table, into: &stats)
+      }
     case .patterns8(let table):
       buffer.withBytes { histogram8.count($0) }
       histogram8.flush(through: table, into: &stats)
@@ -39,7 +48,7 @@ struct PieceDecoder {
     return stats
   }
 
-  /// Integers as Float64, a batch at a time (64-bit integers beyond 2^53 are rounded).
+  /// Values converted to Float64 a batch at a time (64-bit integers beyond 2^53 are rounded).
   private mutating func convert(_ count: Int, into stats: inout ValueStats, _ value: (Int) -> Double) {
     var start = 0
     while start < count {
