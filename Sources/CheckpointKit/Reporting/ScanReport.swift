@@ -90,7 +90,7 @@ public enum ScanReport {
       for scan in result.tensors {
         let tensor = result.catalog.tensors[scan.index]
         guard let stats = scan.stats else {
-          table.add([String(tensor.name), tensor.dtype, Units.count(tensor.elements), "-", "-", "-", "-", "-", "not read"])
+          table.add([String(tensor.name), tensor.dtype, Units.count(tensor.elements), "-", "-", "-", "-", "-", "not decoded"])
           continue
         }
         table.add([
