@@ -314,6 +314,37 @@ import Testing
     #expect(PatternTables.float16[0x7C00] == .infinity)
   }
 
+  /// The small safetensors dtypes end to end through the scanner: values from the formats'
+  /// definitions, a type it cannot decode named, not skipped.
+  @Test func smallDtypesThroughTheScanner() throws {
+    let dir = TempDir()
+    var data: [UInt8] = []
+    var entries: [String] = []
+    func add(_ name: String, _ dtype: String, _ shape: [Int], _ raw: [UInt8]) {
+      entries.append("\"\(name)\":{\"dtype\":\"\(dtype)\",\"shape\":\(shape),\"data_offsets\":[\(data.count),\(data.count + raw.count)]}")
+      data += raw
+    }
+    add("x.e4m3", "F8_E4M3", [4, 4], Array([[UInt8]](repeating: [0x7E, 0xFE, 0x01, 0x00], count: 4).joined()))
+    add("x.mask", "BOOL", [8], [0, 1, 1, 0, 1, 0, 0, 2])
+    add("x.f4", "F4", [2, 4], [0x21, 0x43, 0x65, 0xF7])
+    add("x.f6", "F6_E2M3", [4], [1, 2, 3])
+    add("x.nan", "F32", [2], [0x00, 0x00, 0xC0, 0x7F, 0x00, 0x00, 0xC0, 0x7F])
+    let path = dir.write("types.safetensors", Bytes.safetensors("{" + entries.joined(separator: ",") + "}") + data)
+    let result = try Scanner.scan(try CheckpointLoader.load(path))
+    func stats(_ name: String) -> ValueStats? { result.tensors.first { result.catalog.tensors[$0.index].name == name }?.stats }
+    #expect(stats("x.e4m3")?.min == -448)
+    #expect(stats("x.e4m3")?.max == 448)
+    #expect(stats("x.e4m3")?.zeros == 4)
+    #expect(stats("x.mask")?.mean == 0.5)
+    #expect(stats("x.f4")?.count == 8)
+    #expect(stats("x.f4")?.mean == (0.5 + 1 + 1.5 + 2 + 3 + 4 + 6 - 6) / 8)
+    #expect(stats("x.f6") == nil)
+    #expect(stats("x.nan")?.nan == 2)
+    #expect(stats("x.nan")?.min == nil)
+    #expect(result.findings.map(\.kind) == [.nan, .notDecoded])
+    #expect(result.findings.last?.tensor == "x.f6")
+  }
+
   @Test func remoteAndCompressedInputsAreRefused() throws {
     var catalog = Catalog(path: "x", format: .safetensors, files: [FileInfo(path: "x.safetensors.zst", bytes: 10, headerBytes: 8, dataStart: 8, compression: "zstd")], metadata: [], tensors: [], details: FormatDetails(), warnings: [])
     let error = caught { try Scanner.scan(catalog) }
