@@ -1,5 +1,6 @@
 /// The work of a scan cut into pieces: every readable tensor's bytes in runs of at most
-/// `pieceBytes`, cut at whole elements or blocks, in file order (so the reads go front to back).
+/// `pieceBytes`, cut at whole elements or blocks, in the catalog's order, which is file order
+/// (so the reads go front to back and the kernel's read-ahead pays).
 struct ScanPlan: Sendable {
   struct Piece: Sendable {
     var tensor: Int
@@ -58,17 +59,6 @@ struct ScanPlan: Sendable {
       }
       pieceCount.append(pieces.count - firstPiece[index])
       tensorBytes += bytes
-    }
-    // Tensors are in file order within a file; across shards, keep files in order too.
-    let order = pieces.indices.sorted { (pieces[$0].file, pieces[$0].offset) < (pieces[$1].file, pieces[$1].offset) }
-    if order != Array(pieces.indices) {
-      var remap = [Int](repeating: 0, count: pieces.count)
-      for (position, old) in order.enumerated() { remap[old] = position }
-      pieces = order.map { pieces[$0] }
-      // firstPiece/pieceCount describe contiguous runs; after reordering, look pieces up by map.
-      var first = [Int](repeating: 0, count: catalog.tensors.count)
-      for index in catalog.tensors.indices where pieceCount[index] > 0 { first[index] = remap[firstPiece[index]] }
-      firstPiece = first
     }
   }
 }

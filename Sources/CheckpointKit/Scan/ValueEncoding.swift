@@ -1,6 +1,6 @@
 /// How a tensor's stored bytes become the values the model computes with, chosen once per
 /// tensor from its dtype; the scan's inner loops then run without asking again.
-enum ValueEncoding: Equatable {
+enum ValueEncoding {
   case float32
   case float64
   /// A 16-bit type counted by pattern (F16, BF16, I16, U16).
@@ -23,19 +23,6 @@ enum ValueEncoding: Equatable {
     case .patterns16: return 2
     case .patterns8, .float4, .undecodable: return 1
     case .blocks(let type): return Int(type.blockBytes)
-    }
-  }
-
-  static func == (a: ValueEncoding, b: ValueEncoding) -> Bool {
-    switch (a, b) {
-    case (.float32, .float32), (.float64, .float64), (.float4, .float4), (.int32, .int32), (.uint32, .uint32),
-      (.int64, .int64), (.uint64, .uint64):
-      return true
-    case (.patterns16(let x), .patterns16(let y)), (.patterns8(let x), .patterns8(let y)):
-      return x.count == y.count && x.elementsEqual(y) { $0.bitPattern == $1.bitPattern }
-    case (.blocks(let x), .blocks(let y)): return x == y
-    case (.undecodable(let x), .undecodable(let y)): return x == y
-    default: return false
     }
   }
 
