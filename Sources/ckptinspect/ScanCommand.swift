@@ -15,7 +15,7 @@ struct ScanCommand: ParsableCommand {
       Exit status: 0 clean; 1 a finding (NaN/Inf, an all-zero weight, a checksum mismatch); 64 bad usage; 65 malformed or truncated; 66 unreadable.
       """)
 
-  @Argument(help: ArgumentHelp("Checkpoints: .safetensors or .gguf files, *.index.json, directories holding one checkpoint.", valueName: "path"))
+  @Argument(help: ArgumentHelp("Checkpoints: .safetensors or .gguf files, *.index.json, directories (one checkpoint, or several scanned one by one).", valueName: "path"))
   var paths: [String]
 
   @Flag(help: "Also list every tensor's statistics.")
@@ -63,11 +63,19 @@ struct ScanCommand: ParsableCommand {
     let style = Terminal.style(color)
     var status: Int32 = 0
     var documents: [JSONValue] = []
-    for (k, path) in paths.enumerated() {
+    // A directory of several unrelated checkpoints (GGUF files at several quantizations) is
+    // scanned file by file, as validate reads it.
+    let expanded = paths.flatMap { CheckpointLoader.separateCheckpoints(in: $0) ?? [$0] }
+    if expectSha256 != nil && expanded.count > 1 {
+      printError("error: --expect-sha256 checks one file; \(paths[0]) holds \(expanded.count) checkpoints: name one.")
+      throw ExitCode(64)
+    }
+    for (k, path) in expanded.enumerated() {
       do {
         let catalog = try CheckpointLoader.load(path)
         if expectSha256 != nil && catalog.files.count > 1 {
-          throw ValidationError("--expect-sha256 checks one file; \(path) has \(catalog.files.count): use --sha256 and compare.")
+          printError("error: --expect-sha256 checks one file; \(path) has \(catalog.files.count): use --sha256 and compare.")
+          throw ExitCode(64)
         }
         var options = ScanOptions()
         options.sha256 = sha256

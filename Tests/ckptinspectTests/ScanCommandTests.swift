@@ -67,6 +67,20 @@ import Testing
     #expect(r.stderr.hasPrefix("error: scan reads local files only: download \(input) first"))
   }
 
+  @Test func directoryOfSeveralCheckpointsIsScannedOneByOne() throws {
+    let dir = TempDir()
+    let fm = FileManager.default
+    try fm.copyItem(atPath: "TestData/tiny-llama.Q8_0.gguf", toPath: dir.path + "/a.gguf")
+    try fm.copyItem(atPath: "TestData/tiny-gpt2.safetensors", toPath: dir.path + "/b.safetensors")
+    let r = try CLI.run(["scan", dir.path, "--json"])
+    let docs = try #require(CLI.json(r.stdout) as? [[String: Any]])
+    #expect(docs.map { ($0["path"] as? String).map { String($0.split(separator: "/").last!) } } == ["a.gguf", "b.safetensors"])
+    #expect(r.status == 1)  // the pattern-filled GGUF's NaN
+    let one = try CLI.run(["scan", dir.path, "--expect-sha256", String(repeating: "0", count: 64)])
+    #expect(one.status == 64)
+    #expect(one.stderr.contains("holds 2 checkpoints: name one"))
+  }
+
   @Test func missingFileIsUnreadable() throws {
     let r = try CLI.run(["scan", "nope.safetensors"])
     #expect(r.status == 66)
