@@ -36,6 +36,19 @@ enum OracleModels {
       postNorms: true, swa: 512),
     "wide-ffn": Spec(arch: "llama", layers: 2, d: 512, heads: 8, kv: 8, ff: 16384, vocab: 4096, ctx: 8192),
     "wide-moe": Spec(arch: "llama", layers: 2, d: 512, heads: 8, kv: 2, ff: 4096, vocab: 4096, ctx: 8192, type: "Q8_0", experts: 8, expertsUsed: 2),
+    // Real conversions (llama-cpp-oracle-convert.py: convert_hf_to_gguf.py on tiny random HF
+    // models), as the converter wrote them: tensors, types and keys read back from the GGUFs
+    // (convertedCatalogsMatchTheFiles checks them when the files are there). Its tensor order
+    // differs from ours (output first, per layer FFN before attention); the buffers do not
+    // depend on it. Llama's key/value lengths and Gemma 3's rope bases change no buffer.
+    "conv-llama": Spec(arch: "llama", layers: 4, d: 512, heads: 8, kv: 2, ff: 1408, vocab: 32000, ctx: 4096, headDim: 64),
+    "conv-qwen2": Spec(
+      arch: "qwen2", layers: 4, d: 256, heads: 4, kv: 2, ff: 704, vocab: 151_936, ctx: 32768, type: "Q8_0", tied: true, qkvBias: true),
+    "conv-gemma3": Spec(
+      arch: "gemma3", layers: 8, d: 640, heads: 4, kv: 1, ff: 2048, vocab: 8000, ctx: 32768, headDim: 256, tied: true, qkNorm: true,
+      postNorms: true, swa: 512),
+    "conv-mixtral": Spec(
+      arch: "llama", layers: 4, d: 256, heads: 8, kv: 2, ff: 512, vocab: 32000, ctx: 32768, type: "Q8_0", experts: 8, expertsUsed: 2),
   ]
 
   static func catalog(_ name: String) -> Catalog? {
