@@ -105,6 +105,10 @@ CASES = [
     ("conv-mixtral", 8192, 128, 1, "f16", "f16", "on"),
     ("conv-mixtral", 8192, 512, 1, "f16", "f16", "off"),
     ("conv-mixtral", 8192, 512, 1, "q8_0", "q8_0", "on"),
+    ("conv-qwen2moe", 8192, 512, 1, "f16", "f16", "auto"),
+    ("conv-qwen2moe", 8192, 128, 1, "f16", "f16", "on"),
+    ("conv-qwen2moe", 8192, 512, 1, "f16", "f16", "off"),
+    ("conv-qwen2moe", 8192, 512, 1, "q8_0", "q8_0", "on"),
 ]
 
 MIB = r"=\s*([0-9.]+) MiB"

@@ -12,6 +12,8 @@ enum OracleModels {
     var tied = false, qkvBias = false, qkNorm = false, postNorms = false
     var swa: Int? = nil
     var experts = 0, expertsUsed = 0, ffExp = 0, sharedFF = 0
+    /// The shared expert's gate as the converter writes it, a 1 x d matrix (GGUFWriter's: a d vector).
+    var sharedGateMatrix = false
   }
 
   /// As in llama-cpp-oracle-models.py.
@@ -49,6 +51,10 @@ enum OracleModels {
       postNorms: true, swa: 512),
     "conv-mixtral": Spec(
       arch: "llama", layers: 4, d: 256, heads: 8, kv: 2, ff: 512, vocab: 32000, ctx: 32768, type: "Q8_0", experts: 8, expertsUsed: 2),
+    // GPT-2's tokenizer (50,257 tokens) and an untied head; the router and shared gate stay F32.
+    "conv-qwen2moe": Spec(
+      arch: "qwen2moe", layers: 4, d: 256, heads: 4, kv: 2, ff: 704, vocab: 50257, ctx: 8192, type: "Q8_0", qkvBias: true, experts: 8,
+      expertsUsed: 4, ffExp: 256, sharedFF: 512, sharedGateMatrix: true),
   ]
 
   static func catalog(_ name: String) -> Catalog? {
@@ -98,7 +104,7 @@ enum OracleModels {
         add(p + "ffn_up_exps.weight", [s.experts, fe, s.d], s.type)
         add(p + "ffn_down_exps.weight", [s.experts, s.d, fe], s.type)
         if s.sharedFF > 0 {
-          add(p + "ffn_gate_inp_shexp.weight", [s.d], "F32")
+          add(p + "ffn_gate_inp_shexp.weight", s.sharedGateMatrix ? [1, s.d] : [s.d], "F32")
           add(p + "ffn_gate_shexp.weight", [s.sharedFF, s.d], s.type)
           add(p + "ffn_up_shexp.weight", [s.sharedFF, s.d], s.type)
           add(p + "ffn_down_shexp.weight", [s.d, s.sharedFF], s.type)
