@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Runs llama-completion (CPU) on each case and records the buffers llama.cpp reports.
-Usage: llama-cpp-oracle-run.py BIN_DIR MODELS_DIR REALDATA_DIR VERSION [OUT.tsv]
+Usage: llama-cpp-oracle-run.py BIN_DIR MODELS_DIR CONVERTED_DIR REALDATA_DIR VERSION [OUT.tsv]
 
 llama.cpp prints every buffer in MiB with two decimals:
   load_tensors:   CPU_Mapped model buffer size =    92.10 MiB   (and CPU_REPACK for repacked weights)
@@ -13,13 +13,16 @@ import re
 import subprocess
 import sys
 
-BIN, MODELS, REAL, VERSION = sys.argv[1:5]
-OUT = sys.argv[5] if len(sys.argv) > 5 else None
+BIN, MODELS, CONVERTED, REAL, VERSION = sys.argv[1:6]
+OUT = sys.argv[6] if len(sys.argv) > 6 else None
 SMOL = os.path.join(REAL, "smollm2", "SmolLM2-135M-Instruct.Q4_1.gguf")
 
 
 def m(name):
-    return SMOL if name == "smollm2" else os.path.join(MODELS, name + ".gguf")
+    if name == "smollm2":
+        return SMOL
+    # conv-*: real conversions by convert_hf_to_gguf.py (llama-cpp-oracle-convert.py)
+    return os.path.join(CONVERTED if name.startswith("conv-") else MODELS, name + ".gguf")
 
 
 # model, context, ubatch, parallel, cache K, cache V, flash attention
@@ -84,6 +87,28 @@ CASES = [
     ("smollm2", 8192, 512, 8, "f16", "f16", "on"),
     ("llama-gqa", 4096, 512, 4, "f16", "f16", "on"),
     ("qwen2", 8192, 512, 4, "f16", "f16", "on"),
+    # real conversions (convert_hf_to_gguf.py on tiny random HF models): the trained context with
+    # the defaults, a smaller micro-batch, no flash attention, a Q8_0 cache
+    ("conv-llama", 4096, 512, 1, "f16", "f16", "auto"),
+    ("conv-llama", 4096, 256, 1, "f16", "f16", "on"),
+    ("conv-llama", 4096, 512, 1, "f16", "f16", "off"),
+    ("conv-llama", 4096, 512, 2, "q8_0", "q8_0", "on"),
+    ("conv-qwen2", 32768, 512, 1, "f16", "f16", "auto"),
+    ("conv-qwen2", 8192, 256, 1, "f16", "f16", "on"),
+    ("conv-qwen2", 8192, 512, 1, "f16", "f16", "off"),
+    ("conv-qwen2", 8192, 512, 1, "q8_0", "q8_0", "on"),
+    ("conv-gemma3", 32768, 512, 1, "f16", "f16", "auto"),
+    ("conv-gemma3", 8192, 256, 1, "f16", "f16", "on"),
+    ("conv-gemma3", 32768, 512, 1, "f16", "f16", "off"),
+    ("conv-gemma3", 8192, 512, 1, "q8_0", "q8_0", "on"),
+    ("conv-mixtral", 32768, 512, 1, "f16", "f16", "auto"),
+    ("conv-mixtral", 8192, 128, 1, "f16", "f16", "on"),
+    ("conv-mixtral", 8192, 512, 1, "f16", "f16", "off"),
+    ("conv-mixtral", 8192, 512, 1, "q8_0", "q8_0", "on"),
+    ("conv-qwen2moe", 8192, 512, 1, "f16", "f16", "auto"),
+    ("conv-qwen2moe", 8192, 128, 1, "f16", "f16", "on"),
+    ("conv-qwen2moe", 8192, 512, 1, "f16", "f16", "off"),
+    ("conv-qwen2moe", 8192, 512, 1, "q8_0", "q8_0", "on"),
 ]
 
 MIB = r"=\s*([0-9.]+) MiB"

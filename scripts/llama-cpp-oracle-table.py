@@ -1,20 +1,20 @@
 #!/usr/bin/env python3
 """Prints docs/llama-cpp-memory.md's comparison table: each recorded llama.cpp run
 (TestData/llama-cpp-memory.tsv) beside `ckptinspect memory --json` on the same file and settings.
-Usage: llama-cpp-oracle-table.py CKPTINSPECT TSV MODELS_DIR REALDATA_DIR"""
+Usage: llama-cpp-oracle-table.py CKPTINSPECT TSV MODELS_DIR CONVERTED_DIR REALDATA_DIR"""
 import json
 import os
 import subprocess
 import sys
 
-TOOL, TSV, MODELS, REAL = sys.argv[1:5]
+TOOL, TSV, MODELS, CONVERTED, REAL = sys.argv[1:6]
 MIB = 1 << 20
 
 
 def path(name):
     if name == "smollm2":
         return os.path.join(REAL, "smollm2", "SmolLM2-135M-Instruct.Q4_1.gguf")
-    return os.path.join(MODELS, name + ".gguf")
+    return os.path.join(CONVERTED if name.startswith("conv-") else MODELS, name + ".gguf")
 
 
 def within(ours, theirs, exact):

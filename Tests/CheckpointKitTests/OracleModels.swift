@@ -12,6 +12,8 @@ enum OracleModels {
     var tied = false, qkvBias = false, qkNorm = false, postNorms = false
     var swa: Int? = nil
     var experts = 0, expertsUsed = 0, ffExp = 0, sharedFF = 0
+    /// The shared expert's gate as the converter writes it, a 1 x d matrix (GGUFWriter's: a d vector).
+    var sharedGateMatrix = false
   }
 
   /// As in llama-cpp-oracle-models.py.
@@ -36,6 +38,23 @@ enum OracleModels {
       postNorms: true, swa: 512),
     "wide-ffn": Spec(arch: "llama", layers: 2, d: 512, heads: 8, kv: 8, ff: 16384, vocab: 4096, ctx: 8192),
     "wide-moe": Spec(arch: "llama", layers: 2, d: 512, heads: 8, kv: 2, ff: 4096, vocab: 4096, ctx: 8192, type: "Q8_0", experts: 8, expertsUsed: 2),
+    // Real conversions (llama-cpp-oracle-convert.py: convert_hf_to_gguf.py on tiny random HF
+    // models), as the converter wrote them: tensors, types and keys read back from the GGUFs
+    // (convertedCatalogsMatchTheFiles checks them when the files are there). Its tensor order
+    // differs from ours (output first, per layer FFN before attention); the buffers do not
+    // depend on it. Llama's key/value lengths and Gemma 3's rope bases change no buffer.
+    "conv-llama": Spec(arch: "llama", layers: 4, d: 512, heads: 8, kv: 2, ff: 1408, vocab: 32000, ctx: 4096, headDim: 64),
+    "conv-qwen2": Spec(
+      arch: "qwen2", layers: 4, d: 256, heads: 4, kv: 2, ff: 704, vocab: 151_936, ctx: 32768, type: "Q8_0", tied: true, qkvBias: true),
+    "conv-gemma3": Spec(
+      arch: "gemma3", layers: 8, d: 640, heads: 4, kv: 1, ff: 2048, vocab: 8000, ctx: 32768, headDim: 256, tied: true, qkNorm: true,
+      postNorms: true, swa: 512),
+    "conv-mixtral": Spec(
+      arch: "llama", layers: 4, d: 256, heads: 8, kv: 2, ff: 512, vocab: 32000, ctx: 32768, type: "Q8_0", experts: 8, expertsUsed: 2),
+    // GPT-2's tokenizer (50,257 tokens) and an untied head; the router and shared gate stay F32.
+    "conv-qwen2moe": Spec(
+      arch: "qwen2moe", layers: 4, d: 256, heads: 4, kv: 2, ff: 704, vocab: 50257, ctx: 8192, type: "Q8_0", qkvBias: true, experts: 8,
+      expertsUsed: 4, ffExp: 256, sharedFF: 512, sharedGateMatrix: true),
   ]
 
   static func catalog(_ name: String) -> Catalog? {
@@ -85,7 +104,7 @@ enum OracleModels {
         add(p + "ffn_up_exps.weight", [s.experts, fe, s.d], s.type)
         add(p + "ffn_down_exps.weight", [s.experts, s.d, fe], s.type)
         if s.sharedFF > 0 {
-          add(p + "ffn_gate_inp_shexp.weight", [s.d], "F32")
+          add(p + "ffn_gate_inp_shexp.weight", s.sharedGateMatrix ? [1, s.d] : [s.d], "F32")
           add(p + "ffn_gate_shexp.weight", [s.sharedFF, s.d], s.type)
           add(p + "ffn_up_shexp.weight", [s.sharedFF, s.d], s.type)
           add(p + "ffn_down_shexp.weight", [s.d, s.sharedFF], s.type)

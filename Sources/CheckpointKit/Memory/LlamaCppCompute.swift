@@ -14,7 +14,8 @@
 ///   and the F32 mask, beside Q (3 x heads x head dim), K and V (2 x KV dims) and 2 d, per token.
 /// The terms were read off the graph (llama-graph.cpp build_attn_mha, build_ffn, build_moe_ffn)
 /// and fitted to llama.cpp's own figures (docs/llama-cpp-memory.md): every recorded case is
-/// within max(1%, 1 MiB) but two, said there.
+/// within max(1%, 1 MiB) but four (SmolLM2 at -np 4, conv-gemma3 with a Q8_0 cache, conv-qwen2moe
+/// with an F16 cache), said there.
 public struct LlamaCppCompute: Equatable, Sendable {
   /// The logits of one micro-batch and what is alive beside them.
   public var outputPeak: UInt64?
