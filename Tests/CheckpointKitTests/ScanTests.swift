@@ -100,6 +100,22 @@ import Testing
     #expect(c.tensors.map(\.contentHash) == b.tensors.map(\.contentHash))
   }
 
+  /// The digest and the statistics held within 1 MiB of each other, in 64 KiB pieces, on more
+  /// threads than cores: the same checksum and statistics, and no stall.
+  @Test func hashAndStatisticsInANarrowWindow() throws {
+    let catalog = try CheckpointLoader.load(Paths.real("minilm/model.safetensors"))
+    var narrow = hashing()
+    narrow.threads = 4
+    narrow.pieceBytes = 1 << 16
+    narrow.hashWindow = 1 << 20
+    let a = try Scanner.scan(catalog, options: narrow)
+    let b = try Scanner.scan(catalog, options: hashing())
+    #expect(a.files.first?.sha256 == "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db")
+    #expect(b.files.first?.sha256 == a.files.first?.sha256)
+    #expect(a.tensors.map { $0.stats?.count } == b.tensors.map { $0.stats?.count })
+    #expect(a.tensors.map { $0.stats?.max } == b.tensors.map { $0.stats?.max })
+  }
+
   func threads(_ n: Int) -> ScanOptions {
     var options = ScanOptions()
     options.threads = n

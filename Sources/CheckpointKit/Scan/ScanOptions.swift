@@ -9,6 +9,9 @@ public struct ScanOptions: Sendable {
   /// Bytes per work item: large enough that a piece's fixed costs vanish, small enough that
   /// several threads share one big tensor and the buffers stay a few MB.
   public var pieceBytes = 4 << 20
+  /// How far the digest and the statistics may drift apart in the file (bytes): each byte is
+  /// then read from disk once, the second reader finding it in the page cache.
+  public var hashWindow: UInt64 = 256 << 20
   /// Called from a worker thread about ten times a second while scanning.
   public var progress: (@Sendable (ScanProgress) -> Void)?
 

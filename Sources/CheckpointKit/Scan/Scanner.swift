@@ -47,21 +47,29 @@ public enum Scanner {
     // many times each byte is used: work done is tensor bytes summarised plus bytes hashed.
     let shared = SharedScan(
       pieceCount: plan.pieces.count, fileCount: files.count, work: plan.tensorBytes + hashBytes,
-      shown: hashing ? hashBytes : plan.tensorBytes)
+      shown: hashing ? hashBytes : plan.tensorBytes, window: options.hashWindow)
     let threads = options.threads > 0 ? options.threads : max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     let hash = Mutex(HashCursor(fileCount: hashing ? files.count : 0))
     let pieceBytes = plan.pieces.reduce(0) { max($0, $1.length) }
     let chunkBytes = options.pieceBytes
+    // Where each file starts in the files laid end to end: positions the digest and the
+    // statistics compare to stay close to each other.
+    var offsets: [UInt64] = [0]
+    for file in files { offsets.append(offsets.last! + file.size) }
+    let starts = offsets
 
     DispatchQueue.concurrentPerform(iterations: threads) { _ in
       var decoder = PieceDecoder()
       let buffer = ChunkBuffer(capacity: max(pieceBytes, chunkBytes))
       while !shared.stopped {
         // The digest first: it is one chain that only one thread at a time can extend.
-        if hashing, let worked = hash.withLockIfAvailable({ cursor in cursor.step(files, buffer: buffer, chunk: chunkBytes) }) {
+        if hashing, let worked = hash.withLockIfAvailable({ cursor in
+          cursor.step(files, buffer: buffer, chunk: chunkBytes, until: shared.hashLimit(pieces: plan.pieces.count))
+        }) {
           switch worked {
           case .success(let bytes):
             if bytes > 0 {
+              shared.hashed.add(bytes, ordering: .relaxed)
               shared.advance(by: bytes, progress: options.progress, since: started, clock: clock)
               continue
             }
@@ -80,6 +88,25 @@ public enum Scanner {
           return
         }
         let piece = plan.pieces[next]
+        let start = starts[piece.file] + piece.offset
+        shared.claimed.max(start, ordering: .relaxed)
+        // Reading each byte once from disk: the statistics keep within a window of the digest,
+        // so what one reads the other finds in the page cache, whatever the file's size.
+        // While waiting, this thread extends the digest itself (so all of them waiting cannot
+        // stall it), or sleeps while another one does.
+        while hashing && start > shared.hashed.load(ordering: .relaxed) &+ shared.window && !shared.stopped {
+          let worked = hash.withLockIfAvailable { cursor in cursor.step(files, buffer: buffer, chunk: chunkBytes, until: .max) }
+          switch worked {
+          case .success(let bytes)?:
+            shared.hashed.add(bytes, ordering: .relaxed)
+            shared.advance(by: bytes, progress: options.progress, since: started, clock: clock)
+          case .failure(let error)?:
+            shared.fail(error)
+            return
+          case nil:
+            usleep(200)
+          }
+        }
         do throws(CheckpointError) {
           try buffer.read(files[piece.file], at: piece.offset, length: piece.length)
         } catch {
@@ -112,6 +139,17 @@ struct PieceResult: Sendable {
 /// State the workers share: the next piece, the results, the first error, the progress.
 final class SharedScan: Sendable {
   let nextPiece = Atomic<Int>(0)
+  /// Bytes the digest has read, and the start of the furthest piece taken, as positions in the
+  /// files laid end to end.
+  let hashed = Atomic<UInt64>(0)
+  let claimed = Atomic<UInt64>(0)
+  /// How far apart the digest and the statistics may get (the page cache holds this much).
+  let window: UInt64
+
+  /// How far the digest may read: a window past the statistics, unless every piece is taken.
+  func hashLimit(pieces: Int) -> UInt64 {
+    nextPiece.load(ordering: .relaxed) >= pieces ? .max : claimed.load(ordering: .relaxed) &+ window
+  }
   let results: Mutex<[PieceResult?]>
   private let failure = Mutex<CheckpointError?>(nil)
   private let stop = Atomic<Bool>(false)
@@ -120,7 +158,8 @@ final class SharedScan: Sendable {
   private let shown: UInt64
   private let lastReport = Mutex<Double>(0)
 
-  init(pieceCount: Int, fileCount: Int, work: UInt64, shown: UInt64) {
+  init(pieceCount: Int, fileCount: Int, work: UInt64, shown: UInt64, window: UInt64) {
+    self.window = window
     results = Mutex([PieceResult?](repeating: nil, count: pieceCount))
     self.work = work
     self.shown = shown
@@ -164,6 +203,8 @@ final class SharedScan: Sendable {
 struct HashCursor: ~Copyable {
   private var file = 0
   private var offset: UInt64 = 0
+  /// Bytes hashed in all files so far.
+  private(set) var position: UInt64 = 0
   private var digest: SHA256Digest?
   private(set) var digests: [String]
   private let fileCount: Int
@@ -176,9 +217,11 @@ struct HashCursor: ~Copyable {
   var finished: Bool { file >= fileCount }
 
   /// Hashes the next chunk; 0 bytes when every file is hashed.
-  mutating func step(_ files: [ReadableFile], buffer: ChunkBuffer, chunk: Int) -> Result<UInt64, CheckpointError> {
+  /// Hashes the next chunk unless it starts past `limit` (then 0: the caller does statistics
+  /// meanwhile); 0 bytes when every file is hashed.
+  mutating func step(_ files: [ReadableFile], buffer: ChunkBuffer, chunk: Int, until limit: UInt64) -> Result<UInt64, CheckpointError> {
     do throws(CheckpointError) {
-      guard file < fileCount else { return .success(0) }
+      guard file < fileCount, position <= limit else { return .success(0) }
       if digest == nil { digest = try SHA256Digest() }
       let current = files[file]
       let length = Int(min(UInt64(chunk), current.size - offset))
@@ -186,6 +229,7 @@ struct HashCursor: ~Copyable {
         try buffer.read(current, at: offset, length: length)
         digest!.update(buffer)
         offset += UInt64(length)
+        position += UInt64(length)
       }
       if offset == current.size {
         digests.append(digest!.finish())
