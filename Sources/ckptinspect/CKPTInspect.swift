@@ -8,7 +8,7 @@ import Darwin
 #endif
 
 /// The `ckptinspect` command: `summary` (the default), `tensors`, `metadata`, `validate`,
-/// `audit` and `memory`.
+/// `audit`, `memory` and `scan`.
 @main
 struct CKPTInspect: ParsableCommand {
   // Help and discussion paragraphs are written as one line each: ArgumentParser wraps them to
@@ -21,13 +21,14 @@ struct CKPTInspect: ParsableCommand {
       ckptinspect <subcommand> PATH... [<options>]
       """,
     discussion: """
-      Reads .safetensors files, sharded safetensors (a directory or its *.index.json), .gguf files and split GGUF, also compressed as .zst, from local paths, http(s) URLs and hf:// repos, from their headers only: tensor data is never read. Without a subcommand, PATH... is summarized.
+      Reads .safetensors files, sharded safetensors (a directory or its *.index.json), .gguf files and split GGUF, also compressed as .zst, from local paths, http(s) URLs and hf:// repos, from their headers only: tensor data is never read, except by scan, which reads every weight. Without a subcommand, PATH... is summarized.
 
       Output fits the terminal (COLUMNS, else its width, else 80 columns), with colour on a terminal (--color, NO_COLOR). --json and --ndjson write JSON; --markdown writes tables to paste into an issue; --quiet writes nothing, for scripts that want only the exit status.
 
       Exit status:
         0   success: every input read (validate: all valid; audit: no finding)
         1   validate: an input is invalid; metadata --key: a key is missing
+            scan: NaN/Inf, an all-zero weight or a checksum mismatch
         3   audit: a finding (an unexplained difference, a failed --expect)
         64  bad command-line usage
         65  a checkpoint is malformed
