@@ -8,7 +8,7 @@ import Darwin
 #endif
 
 /// The `ckptinspect` command: `summary` (the default), `tensors`, `metadata`, `validate`,
-/// `audit`, `memory` and `scan`.
+/// `audit`, `memory`, `scan` and `diff`.
 @main
 struct CKPTInspect: ParsableCommand {
   // Help and discussion paragraphs are written as one line each: ArgumentParser wraps them to
@@ -29,6 +29,7 @@ struct CKPTInspect: ParsableCommand {
         0   success: every input read (validate: all valid; audit: no finding)
         1   validate: an input is invalid; metadata --key: a key is missing
             scan: NaN/Inf, an all-zero weight or a checksum mismatch
+            diff --exit-code: the two checkpoints differ structurally
         3   audit: a finding (an unexplained difference, a failed --expect)
         64  bad command-line usage
         65  a checkpoint is malformed
@@ -38,7 +39,7 @@ struct CKPTInspect: ParsableCommand {
       With several inputs every input is reported and the status is the worst one. Warnings (an unknown dtype, bytes after the last tensor) go to standard error, or into warnings[] in JSON; they do not fail.
       """,
     version: "0.1.0",
-    subcommands: [Summary.self, Tensors.self, Metadata.self, Validate.self, AuditCommand.self, MemoryCommand.self, ScanCommand.self],
+    subcommands: [Summary.self, Tensors.self, Metadata.self, Validate.self, AuditCommand.self, MemoryCommand.self, ScanCommand.self, DiffCommand.self],
     defaultSubcommand: Summary.self
   )
 

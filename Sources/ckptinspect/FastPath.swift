@@ -19,7 +19,7 @@ struct FastPath {
   var layers = false
   var tensors = false
 
-  static let subcommands: Set<String> = ["summary", "tensors", "metadata", "validate", "audit", "memory", "help"]
+  static let subcommands: Set<String> = ["summary", "tensors", "metadata", "validate", "audit", "memory", "diff", "help"]
 
   init?(_ arguments: ArraySlice<String>) {
     guard let first = arguments.first, !FastPath.subcommands.contains(first) else { return nil }

@@ -1,0 +1,213 @@
+/// Compares two catalogs. Same format: tensors matched by name. Hugging Face safetensors vs
+/// GGUF: the Hugging Face names are mapped to GGUF names first (`GGUFNameMap`), per-expert
+/// tensors are gathered into the stacked tensor GGUF stores, and the converter's conventions
+/// (tied head written out or left out, `rotary_emb.inv_freq` dropped) are accounted for.
+public enum Differ {
+  public static func diff(_ a: Catalog, _ b: Catalog, configA: ConfigFile? = nil, configB: ConfigFile? = nil) -> CheckpointDiff {
+    let ggufA = isGGUF(a), ggufB = isGGUF(b)
+    var result = CheckpointDiff(pathA: a.path, pathB: b.path, crossFormat: ggufA != ggufB)
+    result.parametersA = a.tensors.reduce(0) { $0.plus($1.parameters) }
+    result.parametersB = b.tensors.reduce(0) { $0.plus($1.parameters) }
+
+    var unmapped: [CheckpointDiff.Side] = []
+    var conventions: [String] = []
+    var explained: Int64 = 0
+    // Dropped buffers: a sign (+ for B's side) for the explained difference.
+    func keyed(_ catalog: Catalog, mapFromHF: Bool, sign: Int64) -> [(String, CheckpointDiff.Side)] {
+      guard mapFromHF else { return catalog.tensors.map { (String($0.name), side($0)) } }
+      let gemma = catalog.tensors.contains { $0.name.hasSuffix("pre_feedforward_layernorm.weight") }
+      var out: [(String, CheckpointDiff.Side)] = []
+      // Experts of one stacked tensor, in order of first appearance.
+      var stacks: [String: [(Int, CheckpointDiff.Side)]] = [:]
+      var order: [String] = []
+      var dropped = 0
+      for t in catalog.tensors {
+        if GGUFNameMap.isDroppedBuffer(t.name) {
+          dropped += 1
+          explained += sign * Int64(clamping: t.parameters)
+          continue
+        }
+        guard let target = GGUFNameMap.target(t.name, gemmaPostNorms: gemma) else {
+          unmapped.append(side(t))
+          continue
+        }
+        if let expert = target.expert {
+          if stacks[target.name] == nil { order.append(target.name) }
+          stacks[target.name, default: []].append((expert, side(t)))
+        } else {
+          out.append((target.name, side(t)))
+        }
+      }
+      if dropped > 0 { conventions.append("\(dropped) rotary_emb.inv_freq buffer(s) in \(catalog.path) are dropped by the converter") }
+      for name in order {
+        guard let experts = stacks[name]?.sorted(by: { $0.0 < $1.0 }) else { continue }
+        out.append((name, stacked(experts)))
+      }
+      return out
+    }
+    let entriesA = keyed(a, mapFromHF: result.crossFormat && !ggufA, sign: 1)
+    let entriesB = keyed(b, mapFromHF: result.crossFormat && !ggufB, sign: -1)
+    var indexB: [String: Int] = [:]
+    for (k, (name, _)) in entriesB.enumerated() { indexB[name] = k }
+    var matchedB = Set<Int>()
+    var onlyA: [(String, CheckpointDiff.Side)] = []
+    for (key, sa) in entriesA {
+      guard let k = indexB[key] else {
+        onlyA.append((key, sa))
+        continue
+      }
+      matchedB.insert(k)
+      let sb = entriesB[k].1
+      var changes: [String] = []
+      if sa.shape != sb.shape { changes.append("shape") }
+      if sa.dtype != sb.dtype { changes.append("dtype") }
+      if sa.bytes != sb.bytes { changes.append("bytes") }
+      if changes.isEmpty {
+        result.identicalTensors.append(sa)
+      } else {
+        result.changed.append(CheckpointDiff.Changed(a: sa, b: sb, changes: changes))
+      }
+    }
+    var onlyB = entriesB.enumerated().filter { !matchedB.contains($0.offset) }.map { $0.element }
+
+    // A head tied in one file (no output tensor: the embedding serves) and written out in the
+    // other. Across formats that is the converter's choice; within one format it is a change
+    // of the model, reported like any other tensor.
+    if result.crossFormat {
+      let head = "output.weight", embedding = "token_embd.weight"
+      func tie(_ only: inout [(String, CheckpointDiff.Side)], _ other: [(String, CheckpointDiff.Side)], _ stored: String, _ tied: String, sign: Int64) {
+        guard let k = only.firstIndex(where: { $0.0 == head }), other.contains(where: { $0.0 == embedding && $0.1.shape == only[k].1.shape }) else { return }
+        explained += sign * Int64(clamping: only[k].1.parameters)
+        conventions.append("head: \(only[k].1.name) stored in \(stored), tied to the embedding in \(tied) (no output tensor)")
+        only.remove(at: k)
+      }
+      tie(&onlyA, entriesB, a.path, b.path, sign: -1)
+      tie(&onlyB, entriesA, b.path, a.path, sign: 1)
+    }
+    result.onlyInA = onlyA.map { $0.1 }
+    result.onlyInB = onlyB.map { $0.1 }
+    result.unmapped = unmapped
+    result.conventions = conventions
+    result.explainedDifference = explained
+
+    if !result.crossFormat { result.metadataChanged = metadataChanges(a.metadata, b.metadata) }
+    if let ha = hyperparameters(a, ggufA, configA), let hb = hyperparameters(b, ggufB, configB) {
+      result.hyperparametersChanged = Hyperparameters.changes(ha, hb).map { .init(field: $0.field, a: $0.a, b: $0.b) }
+    }
+
+    var totals: [Component: CheckpointDiff.ComponentTotals] = [:]
+    for t in a.tensors {
+      totals[t.component, default: .init(component: t.component)].parametersA += t.parameters
+      totals[t.component, default: .init(component: t.component)].bytesA += t.bytes ?? 0
+    }
+    for t in b.tensors {
+      totals[t.component, default: .init(component: t.component)].parametersB += t.parameters
+      totals[t.component, default: .init(component: t.component)].bytesB += t.bytes ?? 0
+    }
+    result.byComponent = totals.values.sorted { $0.component < $1.component }
+    return result
+  }
+
+  static func isGGUF(_ c: Catalog) -> Bool { c.format == .gguf || c.format == .splitGGUF }
+
+  static func side(_ t: TensorRecord) -> CheckpointDiff.Side {
+    CheckpointDiff.Side(
+      name: String(t.name), dtype: t.dtype, shape: Array(t.shape), parameters: t.parameters, bytes: t.bytes,
+      component: t.component, layer: t.layer)
+  }
+
+  /// One stacked tensor from its experts: experts x the per-expert shape when every expert has
+  /// the same shape and the indices run 0..<n (else the shape says so: the first expert's with
+  /// a leading 0, which no GGUF tensor has).
+  static func stacked(_ experts: [(Int, CheckpointDiff.Side)]) -> CheckpointDiff.Side {
+    var first = experts[0].1
+    let uniform = experts.allSatisfy { $0.1.shape == first.shape }
+    let dense = experts.enumerated().allSatisfy { $0.offset == $0.element.0 }
+    let dtypes = Set(experts.map { $0.1.dtype })
+    first.name = first.name.replacingFirst("experts.\(experts[0].0).", with: "experts.*.")
+    first.shape = [uniform && dense ? UInt64(experts.count) : 0] + first.shape
+    first.dtype = dtypes.count == 1 ? first.dtype : "mixed"
+    first.parameters = experts.reduce(0) { $0.plus($1.1.parameters) }
+    first.bytes = experts.allSatisfy { $0.1.bytes != nil } ? experts.reduce(0) { $0.plus($1.1.bytes ?? 0) } : nil
+    return first
+  }
+
+  static func hyperparameters(_ c: Catalog, _ gguf: Bool, _ config: ConfigFile?) -> Hyperparameters? {
+    if gguf { return Hyperparameters.from(gguf: c) }
+    return config.map(Hyperparameters.from(config:))
+  }
+
+  /// Keys added, removed or changed, in A's order then B's new keys. `split.*` keys say how a
+  /// GGUF is cut into files, not what the model is: a split file diffs equal to the whole one.
+  static func metadataChanges(_ allA: [MetadataEntry], _ allB: [MetadataEntry]) -> [CheckpointDiff.MetadataChange] {
+    let a = allA.filter { !$0.key.hasPrefix("split.") }, b = allB.filter { !$0.key.hasPrefix("split.") }
+    var bValues: [String: String] = [:]
+    for e in b { bValues[e.key] = summary(e.value) }
+    var seen = Set<String>()
+    var out: [CheckpointDiff.MetadataChange] = []
+    for e in a {
+      seen.insert(e.key)
+      let x = summary(e.value), y = bValues[e.key]
+      if x != y { out.append(.init(key: e.key, a: x, b: y)) }
+    }
+    for e in b where !seen.contains(e.key) { out.append(.init(key: e.key, a: nil, b: summary(e.value))) }
+    return out
+  }
+
+  /// A value on one line: scalars as `type value`, arrays as element type, length and a hash of
+  /// the items held (a tokenizer's 150,000 tokens are never printed).
+  public static func summary(_ value: MetadataValue) -> String {
+    switch value {
+    case .string(let s): return "string " + s
+    case .unsigned(let v, let t): return "\(t) \(v)"
+    case .signed(let v, let t): return "\(t) \(v)"
+    case .float(let v, let t): return "\(t) \(v)"
+    case .bool(let v): return "bool \(v)"
+    case .array(let array):
+      var hash = ContentFingerprint()
+      hash.add(array)
+      return "[\(array.elementType) x \(array.count)] fnv1a64:\(hash.hex)\(array.isComplete ? "" : " (first \(array.items.count) items)")"
+    }
+  }
+}
+
+/// FNV-1a 64 over a metadata array's items: enough to tell two arrays apart in a report, not a
+/// cryptographic digest.
+struct ContentFingerprint {
+  var state: UInt64 = 0xcbf2_9ce4_8422_2325
+
+  mutating func add(_ bytes: some Sequence<UInt8>) {
+    for byte in bytes {
+      state ^= UInt64(byte)
+      state = state &* 0x0000_0100_0000_01b3
+    }
+  }
+
+  mutating func add(_ array: MetadataArray) {
+    add(array.elementType.utf8)
+    for item in array.items {
+      switch item {
+      case .array(let inner): add(inner)
+      default: add(Differ.summary(item).utf8)
+      }
+      add([0])
+    }
+  }
+
+  var hex: String {
+    let digits = String(state, radix: 16)
+    return String(repeating: "0", count: 16 - digits.count) + digits
+  }
+}
+
+extension String {
+  /// The first occurrence of `target` replaced (names are short: a plain scan will do).
+  func replacingFirst(_ target: String, with replacement: String) -> String {
+    let chars = Array(self), t = Array(target)
+    guard !t.isEmpty, chars.count >= t.count else { return self }
+    for start in 0...(chars.count - t.count) where Array(chars[start..<start + t.count]) == t {
+      return String(chars[..<start]) + replacement + String(chars[(start + t.count)...])
+    }
+    return self
+  }
+}

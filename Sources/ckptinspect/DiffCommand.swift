@@ -1,0 +1,57 @@
+import ArgumentParser
+import CheckpointKit
+
+/// `ckptinspect diff A B`: what changed between two checkpoints, from their headers.
+struct DiffCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "diff",
+    abstract: "Compare two checkpoints: tensors added, removed or changed, parameters, bytes, metadata, hyperparameters.",
+    discussion: """
+      Same format: tensors are matched by name. Hugging Face safetensors against GGUF: names are mapped to llama.cpp's (Llama, Mistral, Mixtral, Qwen2, Qwen2-MoE, Gemma 1/2/3), shapes compared in PyTorch order, per-expert tensors gathered into GGUF's stacked ffn_*_exps, and the converter's conventions accounted for, not reported: a head tied in one file and written out in the other, dropped rotary_emb.inv_freq buffers, the Q/K permutation (same shape). Names the mapping cannot place are listed as unmapped. Hyperparameters are compared through the fields the audit reads (GGUF keys, config.json); metadata keys within one format (arrays by type, length and content hash).
+
+      --exit-code: exit 1 when they differ structurally: a tensor only in one, a shape changed, an unmapped tensor or a hyperparameter changed. A dtype or byte-size change alone (quantization) is not structural. Without --exit-code the status is 0 whenever both inputs were read; 64 usage; 65, 66, 67 as for the other commands.
+      """)
+
+  @Argument(help: ArgumentHelp("The first checkpoint (any input the other commands read).", valueName: "a"))
+  var a: String
+
+  @Argument(help: ArgumentHelp("The second checkpoint.", valueName: "b"))
+  var b: String
+
+  @Flag(help: "Write JSON.")
+  var json = false
+
+  @Flag(help: "List identical tensors too (otherwise they are counted).")
+  var all = false
+
+  @Flag(help: "Exit 1 when the checkpoints differ structurally (see above).")
+  var exitCode = false
+
+  @Flag(name: [.short, .long], help: "Write nothing to standard output (for --exit-code).")
+  var quiet = false
+
+  func run() throws {
+    // Whole arrays, so their content hash covers every item, not the preview.
+    let options = LoadOptions(arrayItems: Int.max)
+    var catalogs: [Catalog] = []
+    for path in [a, b] {
+      do {
+        catalogs.append(try CheckpointLoader.load(path, options: options))
+      } catch {
+        printError("error: \(error)")
+        throw ExitCode(Status.of(error))
+      }
+    }
+    let diff = Differ.diff(
+      catalogs[0], catalogs[1], configA: ConfigFile.find(for: catalogs[0]), configB: ConfigFile.find(for: catalogs[1]))
+    if !quiet {
+      if json {
+        print(DiffReport.json(diff, all: all).serialized())
+      } else {
+        // Lines stay whole (a name mapped to its GGUF name is long): they are meant to be grepped.
+        print(DiffReport.text(diff, all: all))
+      }
+    }
+    if exitCode && diff.structurallyDifferent { throw ExitCode(1) }
+  }
+}

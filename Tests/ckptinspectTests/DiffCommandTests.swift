@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+
+/// `ckptinspect diff` end to end: exit codes with and without --exit-code, the JSON keys
+/// scripts rely on, and the text report's order.
+@Suite struct DiffCommandTests {
+  static let entries: [(String, [Int])] = [
+    ("model.embed_tokens.weight", [16, 8]),
+    ("model.layers.0.self_attn.q_proj.weight", [8, 8]),
+    ("model.norm.weight", [8]),
+  ]
+
+  @Test func exitCodeIsOneOnlyForStructuralDifferences() throws {
+    let dir = TempDir()
+    let a = Fixtures.safetensors(Self.entries, dtype: "F32", width: 4, in: dir, name: "a.safetensors")
+    let same = Fixtures.safetensors(Self.entries, dtype: "F32", width: 4, in: dir, name: "same.safetensors")
+    let half = Fixtures.safetensors(Self.entries, dtype: "F16", width: 2, in: dir, name: "half.safetensors")
+    let fewer = Fixtures.safetensors(Array(Self.entries.dropLast()), dtype: "F32", width: 4, in: dir, name: "fewer.safetensors")
+    #expect(try CLI.run(["diff", a, same, "--exit-code"]).status == 0)
+    // Dtype only (quantization) is not structural.
+    #expect(try CLI.run(["diff", a, half, "--exit-code"]).status == 0)
+    let removed = try CLI.run(["diff", a, fewer, "--exit-code"])
+    #expect(removed.status == 1)
+    #expect(removed.stdout.contains("structurally different: B lacks 1 tensor; parameters −8"))
+    // Without --exit-code, a difference is a report, not a failure.
+    #expect(try CLI.run(["diff", a, fewer]).status == 0)
+    #expect(try CLI.run(["diff", a, fewer, "--exit-code", "--quiet"]).stdout == "")
+    // The usual codes for inputs that cannot be read.
+    let missing = try CLI.run(["diff", a, dir.path + "/nope.safetensors", "--exit-code"])
+    #expect(missing.status == 66)
+    #expect(missing.stderr.hasPrefix("error: "))
+    let bad = dir.write("bad.safetensors", Array("\u{8}\0\0\0\0\0\0\0{\"x\":1}".utf8))
+    #expect(try CLI.run(["diff", a, bad]).status == 65)
+    #expect(try CLI.run(["diff", a]).status == 64)
+  }
+
+  @Test func jsonHasTheDocumentedKeys() throws {
+    let r = try CLI.run(["diff", "TestData/tiny-llama", "TestData/tiny-llama.Q8_0.gguf", "--json"])
+    #expect(r.status == 0)
+    let doc = try #require(CLI.json(r.stdout) as? [String: Any])
+    for key in [
+      "identical", "parameters", "tensors_only_in_a", "tensors_only_in_b", "tensors_changed", "unmapped", "metadata_changed",
+      "hyperparameters_changed", "by_component",
+    ] {
+      #expect(doc[key] != nil, "missing \(key)")
+    }
+    #expect(doc["identical"] as? Bool == false)
+    let parameters = try #require(doc["parameters"] as? [String: Any])
+    #expect(parameters["a"] as? Int == 139_584 && parameters["b"] as? Int == 106_816)
+    #expect(parameters["difference"] as? Int == -32_768 && parameters["unexplained"] as? Int == 0)
+    #expect((doc["tensors_only_in_a"] as? [Any])?.count == 0 && (doc["tensors_only_in_b"] as? [Any])?.count == 0)
+    let changed = try #require(doc["tensors_changed"] as? [[String: Any]])
+    #expect(changed.count == 15)
+    let first = try #require(changed.first)
+    #expect(Set(first.keys) == ["a", "b", "changes"])
+    #expect(first["changes"] as? [String] == ["dtype", "bytes"])
+    #expect((first["b"] as? [String: Any])?["dtype"] as? String == "Q8_0")
+    let components = try #require(doc["by_component"] as? [[String: Any]])
+    #expect(components.map { $0["component"] as? String } == ["embedding", "attention", "ffn", "norm", "head"])
+  }
+
+  @Test func jsonReportsAWrongHeadCountKV() throws {
+    let dir = TempDir()
+    try FileManager.default.createDirectory(atPath: dir.path + "/hf", withIntermediateDirectories: true)
+    try FileManager.default.copyItem(atPath: CLI.root + "/TestData/tiny-llama/model.safetensors", toPath: dir.path + "/hf/model.safetensors")
+    let config = try String(contentsOfFile: CLI.root + "/TestData/tiny-llama/config.json", encoding: .utf8)
+    dir.write("hf/config.json", Array(config.replacingOccurrences(of: "\"num_key_value_heads\": 2", with: "\"num_key_value_heads\": 4").utf8))
+    let r = try CLI.run(["diff", dir.path + "/hf", "TestData/tiny-llama.Q8_0.gguf", "--json", "--exit-code"])
+    #expect(r.status == 1)
+    let doc = try #require(CLI.json(r.stdout) as? [String: Any])
+    let changes = try #require(doc["hyperparameters_changed"] as? [[String: Any]])
+    #expect(changes.count == 1)
+    #expect(changes.first?["field"] as? String == "kv_heads" && changes.first?["a"] as? Int == 4 && changes.first?["b"] as? Int == 2)
+  }
+
+  @Test func textListsFindingsFirstAndIdenticalOnlyWithAll() throws {
+    let r = try CLI.run(["diff", "TestData/tiny-llama", "TestData/tiny-llama.Q8_0.gguf"])
+    let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    #expect(lines[2] == "same model, converted: 15 tensors BF16→Q8_0; parameters equal")
+    #expect(lines.contains("changed (15):"))
+    #expect(lines.contains("5 tensors identical (--all lists them)"))
+    #expect(!r.stdout.contains("blk.0.attn_norm.weight"))
+    let all = try CLI.run(["diff", "TestData/tiny-llama", "TestData/tiny-llama.Q8_0.gguf", "--all"])
+    #expect(all.stdout.contains("model.layers.0.input_layernorm.weight  F32 [64]"))
+    #expect(all.stdout.contains("head: lm_head.weight stored in TestData/tiny-llama, tied to the embedding"))
+  }
+}
