@@ -182,7 +182,7 @@ import Testing
     #expect(gate?.shape == [4, 16, 8] && gate?.parameters == 512)
     // The dropped buffer is a convention; an unknown name is listed, not dropped.
     #expect(d.unmapped.map(\.name) == ["model.layers.0.mystery.weight"])
-    #expect(d.explainedDifference == 4)
+    #expect(d.explainedDifference == -4)
     #expect(d.structurallyDifferent)
   }
 
@@ -237,5 +237,49 @@ import Testing
     let compared = Set(Hyperparameters.from(config: config).fields.map(\.0)).intersection(
       (Hyperparameters.from(gguf: gguf)?.fields ?? []).map(\.0))
     #expect(compared.isSuperset(of: ["hidden", "layers", "heads", "kv_heads", "ffn", "context", "rope_base"]))
+  }
+}
+
+/// Conversion faults planted in a Hugging Face file written from tiny-llama's own header, diffed
+/// against the real tiny-llama.Q8_0.gguf: each is reported, nothing else is.
+@Suite struct PlantedConversionFaultTests {
+  @Test func aTransposedAndAMissingTensorAreReported() throws {
+    let original = try CheckpointLoader.load(Paths.testData("tiny-llama"))
+    var entries: [(String, String, [Int])] = []
+    for t in original.tensors where t.name != "model.layers.1.mlp.up_proj.weight" {
+      var shape = t.shape.map { Int($0) }
+      if t.name == "model.layers.0.self_attn.k_proj.weight" { shape.reverse() }
+      entries.append((String(t.name), t.dtype, shape))
+    }
+    entries.append(("model.layers.0.self_attn.rotary_emb.inv_freq", "F32", [8]))
+    entries.append(("model.layers.0.self_attn.q_proj_extra.weight", "BF16", [4]))
+    let dir = TempDir()
+    let hf = try CheckpointLoader.load(dir.write("model.safetensors", DiffTests.safetensors(entries)))
+    let gguf = try CheckpointLoader.load(Paths.testData("tiny-llama.Q8_0.gguf"))
+    let d = Differ.diff(hf, gguf)
+    #expect(d.onlyInA.isEmpty)
+    #expect(d.onlyInB.map(\.name) == ["blk.1.ffn_up.weight"])
+    let reshaped = d.changed.filter { $0.changes.contains("shape") }
+    #expect(reshaped.count == 1)
+    #expect(reshaped.first?.b.name == "blk.0.attn_k.weight")
+    #expect(reshaped.first?.a.shape == [64, 32] && reshaped.first?.b.shape == [32, 64])
+    #expect(d.unmapped.map(\.name) == ["model.layers.0.self_attn.q_proj_extra.weight"])
+    // The head (-32,768) and the buffer (8) are explained; the missing up_proj (+8,192 in B) and
+    // the unmapped tensor (4) are not.
+    #expect(d.explainedDifference == -32_768 - 8)
+    #expect(d.parameterDifference - d.explainedDifference == 8_192 - 4)
+    #expect(d.conventions.count == 2)
+    #expect(d.structurallyDifferent)
+  }
+
+  @Test func twoNamesForOneGGUFTensorAreNotBothMatched() throws {
+    let hf = Catalog(path: "hf", format: .safetensors, files: [], tensors: [
+      DiffTests.record("model.layers.0.mlp.gate.weight", "BF16", [4, 8], gguf: false),
+      DiffTests.record("model.layers.0.block_sparse_moe.gate.weight", "BF16", [4, 8], gguf: false),
+    ])
+    let gguf = Catalog(path: "g", format: .gguf, files: [], tensors: [DiffTests.record("blk.0.ffn_gate_inp.weight", "BF16", [4, 8], gguf: true)])
+    let d = Differ.diff(hf, gguf)
+    #expect(d.identicalTensors.count == 1)
+    #expect(d.unmapped.map(\.name) == ["model.layers.0.block_sparse_moe.gate.weight"])
   }
 }

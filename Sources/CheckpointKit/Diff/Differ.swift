@@ -12,7 +12,7 @@ public enum Differ {
     var unmapped: [CheckpointDiff.Side] = []
     var conventions: [String] = []
     var explained: Int64 = 0
-    // Dropped buffers: a sign (+ for B's side) for the explained difference.
+    // Dropped buffers count against the side that holds them: B - A falls by A's, rises by B's.
     func keyed(_ catalog: Catalog, mapFromHF: Bool, sign: Int64) -> [(String, CheckpointDiff.Side)] {
       guard mapFromHF else { return catalog.tensors.map { (String($0.name), side($0)) } }
       let gemma = catalog.tensors.contains { $0.name.hasSuffix("pre_feedforward_layernorm.weight") }
@@ -21,6 +21,7 @@ public enum Differ {
       var stacks: [String: [(Int, CheckpointDiff.Side)]] = [:]
       var order: [String] = []
       var dropped = 0
+      var placed = Set<String>()
       for t in catalog.tensors {
         if GGUFNameMap.isDroppedBuffer(t.name) {
           dropped += 1
@@ -28,6 +29,11 @@ public enum Differ {
           continue
         }
         guard let target = GGUFNameMap.target(t.name, gemmaPostNorms: gemma) else {
+          unmapped.append(side(t))
+          continue
+        }
+        // Two names for one GGUF tensor would both match it: the second cannot be placed.
+        if target.expert == nil && !placed.insert(target.name).inserted {
           unmapped.append(side(t))
           continue
         }
@@ -45,8 +51,8 @@ public enum Differ {
       }
       return out
     }
-    let entriesA = keyed(a, mapFromHF: result.crossFormat && !ggufA, sign: 1)
-    let entriesB = keyed(b, mapFromHF: result.crossFormat && !ggufB, sign: -1)
+    let entriesA = keyed(a, mapFromHF: result.crossFormat && !ggufA, sign: -1)
+    let entriesB = keyed(b, mapFromHF: result.crossFormat && !ggufB, sign: 1)
     var indexB: [String: Int] = [:]
     for (k, (name, _)) in entriesB.enumerated() { indexB[name] = k }
     var matchedB = Set<Int>()
