@@ -81,14 +81,23 @@ public enum Differ {
     // of the model, reported like any other tensor.
     if result.crossFormat {
       let head = "output.weight", embedding = "token_embd.weight"
-      func tie(_ only: inout [(String, CheckpointDiff.Side)], _ other: [(String, CheckpointDiff.Side)], _ stored: String, _ tied: String, sign: Int64) {
+      func tie(
+        _ only: inout [(String, CheckpointDiff.Side)], _ other: [(String, CheckpointDiff.Side)], _ stored: String, _ tied: String,
+        config: ConfigFile?, sign: Int64
+      ) {
         guard let k = only.firstIndex(where: { $0.0 == head }), other.contains(where: { $0.0 == embedding && $0.1.shape == only[k].1.shape }) else { return }
         explained += sign * Int64(clamping: only[k].1.parameters)
-        conventions.append("head: \(only[k].1.name) stored in \(stored), tied to the embedding in \(tied) (no output tensor)")
+        var note = "head: \(only[k].1.name) stored in \(stored), tied to the embedding in \(tied) (no output tensor)"
+        // An untied model converted without its head runs with the embedding as the head: right
+        // only if the two matrices are equal, which headers cannot tell. Said, not failed.
+        if config?.bool("tie_word_embeddings") == false {
+          note += "; config.json says tie_word_embeddings: false, so this is right only if \(only[k].1.name) equals the embedding"
+        }
+        conventions.append(note)
         only.remove(at: k)
       }
-      tie(&onlyA, entriesB, a.path, b.path, sign: -1)
-      tie(&onlyB, entriesA, b.path, a.path, sign: 1)
+      tie(&onlyA, entriesB, a.path, b.path, config: configA, sign: -1)
+      tie(&onlyB, entriesA, b.path, a.path, config: configB, sign: 1)
     }
     result.onlyInA = onlyA.map { $0.1 }
     result.onlyInB = onlyB.map { $0.1 }
