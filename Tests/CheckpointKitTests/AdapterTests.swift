@@ -122,4 +122,24 @@ import Testing
     #expect(f.newModules.isEmpty)
     #expect(f.trainableParameters == 4 * 16 + 45)
   }
+
+  @Test func shardedBaseAndAdapterFileAreReadToo() throws {
+    // The llama base re-written as two shards with an index; the adapter named by its file.
+    let dir = TempDir()
+    let whole = try CheckpointLoader.load(Paths.testData("peft/llama-base"))
+    let tensors = whole.tensors.map { (String($0.name), "F32", $0.shape.map { Int($0) }) }
+    let half = tensors.count / 2
+    dir.write("model-00001-of-00002.safetensors", DiffTests.safetensors(Array(tensors[..<half])))
+    dir.write("model-00002-of-00002.safetensors", DiffTests.safetensors(Array(tensors[half...])))
+    let map = tensors.enumerated().map { "\"\($0.element.0)\": \"model-0000\($0.offset < half ? 1 : 2)-of-00002.safetensors\"" }
+    dir.write("model.safetensors.index.json", "{\"metadata\": {}, \"weight_map\": {\(map.joined(separator: ", "))}}")
+    let base = try CheckpointLoader.load(dir.path)
+    #expect(base.format == .shardedSafetensors)
+    let adapter = try CheckpointLoader.load(Paths.testData("peft/llama-lora-bad/adapter_model.safetensors"))
+    let config = try #require(AdapterConfig.find(for: adapter))
+    #expect(config.rank == 8)
+    let f = AdapterChecker.check(adapter: adapter, config: config, base: base)
+    #expect(f.baseParameters == 26_784)
+    #expect(f.problems.map(\.kind) == ["rank", "out_features"])
+  }
 }
