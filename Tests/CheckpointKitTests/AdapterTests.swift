@@ -142,4 +142,28 @@ import Testing
     #expect(f.baseParameters == 26_784)
     #expect(f.problems.map(\.kind) == ["rank", "out_features"])
   }
+
+  @Test func anEmbeddingAdaptedByLoraEmbeddingIsChecked() throws {
+    // PEFT names these lora_embedding_A [r, num_embeddings] and lora_embedding_B [dim, r].
+    let dir = TempDir()
+    let base = dir.write("base.safetensors", DiffTests.safetensors([("model.embed_tokens.weight", "F32", [16, 8])]))
+    let good = dir.write(
+      "good.safetensors",
+      DiffTests.safetensors([
+        ("base_model.model.model.embed_tokens.lora_embedding_A", "F32", [2, 16]),
+        ("base_model.model.model.embed_tokens.lora_embedding_B", "F32", [8, 2]),
+      ]))
+    let bad = dir.write(
+      "bad.safetensors",
+      DiffTests.safetensors([
+        ("base_model.model.model.embed_tokens.lora_embedding_A", "F32", [2, 32]),
+        ("base_model.model.model.embed_tokens.lora_embedding_B", "F32", [8, 2]),
+      ]))
+    let b = try CheckpointLoader.load(base)
+    let config = AdapterConfig(rank: 2)
+    #expect(AdapterChecker.check(adapter: try CheckpointLoader.load(good), config: config, base: b).fits)
+    let f = AdapterChecker.check(adapter: try CheckpointLoader.load(bad), config: config, base: b)
+    #expect(f.problems.map(\.kind) == ["in_features"])
+    #expect(f.problems[0].expected == [16] && f.problems[0].found == [32])
+  }
 }

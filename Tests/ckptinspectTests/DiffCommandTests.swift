@@ -106,6 +106,8 @@ import Testing
     let gguf = try CLI.run(["diff", "TestData/peft/llama-lora", "TestData/tiny-llama.Q8_0.gguf"])
     #expect(gguf.status == 64)
     #expect(gguf.stderr.hasPrefix("error: adapter mode needs a safetensors base"))
+    let two = try CLI.run(["diff", "TestData/peft/llama-lora", "TestData/peft/llama-lora-bad"])
+    #expect(two.status == 64 && two.stderr.contains("are PEFT adapters"))
     let help = try CLI.run(["diff", "--help"])
     #expect(help.stdout.contains("Exit status 1 whenever the adapter does not fit"))
   }

@@ -44,15 +44,18 @@ public enum AdapterChecker {
     var order: [String] = []
     var copies: [String: [String: [UInt64]]] = [:]
     var copyOrder: [String] = []
+    // Embeddings adapted by lora_embedding_A [r, num_embeddings] / lora_embedding_B [dim, r].
+    var embeddings = Set<String>()
     for t in adapter.tensors {
       var name = String(t.name)
       if name.hasPrefix("base_model.model.") { name.removeFirst("base_model.model.".count) }
       name = name.replacingAll(".modules_to_save.default.", with: ".")
       let parts = name.split(separator: ".").map(String.init)
-      if let i = parts.firstIndex(where: { $0 == "lora_A" || $0 == "lora_B" }) {
+      if let i = parts.firstIndex(where: { $0 == "lora_A" || $0 == "lora_B" || $0 == "lora_embedding_A" || $0 == "lora_embedding_B" }) {
         let module = parts[..<i].joined(separator: ".")
         if loraA[module] == nil && loraB[module] == nil { order.append(module) }
-        if parts[i] == "lora_A" { loraA[module] = Array(t.shape) } else { loraB[module] = Array(t.shape) }
+        if parts[i].hasPrefix("lora_embedding") { embeddings.insert(module) }
+        if parts[i].hasSuffix("A") { loraA[module] = Array(t.shape) } else { loraB[module] = Array(t.shape) }
       } else if parts.count >= 2, !parts.contains(where: { $0.hasPrefix("lora_") }) {
         let module = parts.dropLast().joined(separator: ".")
         if copies[module] == nil { copyOrder.append(module) }
@@ -80,7 +83,9 @@ public enum AdapterChecker {
         continue
       }
       // nn.Linear stores [out, in]; GPT-2's Conv1D [in, out] (fan_in_fan_out).
-      let (outFeatures, inFeatures) = config.fanInFanOut ? (weight[1], weight[0]) : (weight[0], weight[1])
+      // An embedding stores [num_embeddings, dim]: its "in" is the vocabulary.
+      let (outFeatures, inFeatures) =
+        embeddings.contains(module) || config.fanInFanOut ? (weight[1], weight[0]) : (weight[0], weight[1])
       if a[1] != inFeatures {
         problem(module, "in_features", [inFeatures], [a[1]], "\(module): lora_A in-features \(a[1]), the base's \(baseName) has \(inFeatures)")
       }
