@@ -9,10 +9,12 @@ struct DiffCommand: ParsableCommand {
     discussion: """
       Same format: tensors are matched by name. Hugging Face safetensors against GGUF: names are mapped to llama.cpp's (Llama, Mistral, Mixtral, Qwen2, Qwen2-MoE, Gemma 1/2/3), shapes compared in PyTorch order, per-expert tensors gathered into GGUF's stacked ffn_*_exps, and the converter's conventions accounted for, not reported: a head tied in one file and written out in the other, dropped rotary_emb.inv_freq buffers, the Q/K permutation (same shape). Names the mapping cannot place are listed as unmapped. Hyperparameters are compared through the fields the audit reads (GGUF keys, config.json); metadata keys within one format (arrays by type, length and content hash).
 
+      Adapter mode: when one side is a PEFT adapter (a directory with adapter_config.json and adapter_model.safetensors, or tensors named lora_A/lora_B), in either order, the other side is its base and the diff checks the fit: every lora_A/lora_B pair names a base module (PEFT's base_model.model. prefix removed; a prefix the base lacks, like GPT-2's transformer., is allowed), lora_A in-features and lora_B out-features equal the module's (fan_in_fan_out: Conv1D stores [in, out]), the rank equals r (or rank_pattern); modules_to_save copies match the base module's shape, and copies of modules the base lacks (a classifier head) are listed as new, not as misfits. It prints PEFT's "trainable params: x || all params: y || trainable%" line from the files (all = base + adapter). Exit status 1 whenever the adapter does not fit (with or without --exit-code); 0 when it fits. A GGUF base, or two adapters, is not supported in adapter mode (one-line error, exit 64).
+
       --exit-code: exit 1 when they differ structurally: a tensor only in one, a shape changed, an unmapped tensor or a hyperparameter changed. A dtype or byte-size change alone (quantization) is not structural. Without --exit-code the status is 0 whenever both inputs were read; 64 usage; 65, 66, 67 as for the other commands.
       """)
 
-  @Argument(help: ArgumentHelp("The first checkpoint (any input the other commands read).", valueName: "a"))
+  @Argument(help: ArgumentHelp("The first checkpoint (any input the other commands read), or a PEFT adapter directory.", valueName: "a"))
   var a: String
 
   @Argument(help: ArgumentHelp("The second checkpoint.", valueName: "b"))
@@ -42,6 +44,16 @@ struct DiffCommand: ParsableCommand {
         throw ExitCode(Status.of(error))
       }
     }
+    let adapterConfigs = catalogs.map { AdapterConfig.find(for: $0) }
+    let adapterSide = (0..<2).first { AdapterChecker.isAdapter(catalogs[$0], config: adapterConfigs[$0]) }
+    if let side = adapterSide {
+      if AdapterChecker.isAdapter(catalogs[1 - side], config: adapterConfigs[1 - side]) {
+        printError("error: both \(a) and \(b) are PEFT adapters; adapter mode compares an adapter with its base")
+        throw ExitCode(64)
+      }
+      try runAdapterMode(adapter: catalogs[side], config: adapterConfigs[side], base: catalogs[1 - side])
+      return
+    }
     let diff = Differ.diff(
       catalogs[0], catalogs[1], configA: ConfigFile.find(for: catalogs[0]), configB: ConfigFile.find(for: catalogs[1]))
     if !quiet {
@@ -53,5 +65,18 @@ struct DiffCommand: ParsableCommand {
       }
     }
     if exitCode && diff.structurallyDifferent { throw ExitCode(1) }
+  }
+
+  /// Adapter mode: the fit check replaces the structural diff; not fitting is always exit 1.
+  func runAdapterMode(adapter: Catalog, config: AdapterConfig?, base: Catalog) throws {
+    if base.format == .gguf || base.format == .splitGGUF {
+      printError("error: adapter mode needs a safetensors base; \(base.path) is GGUF (PEFT names cannot be mapped onto GGUF's)")
+      throw ExitCode(64)
+    }
+    let fit = AdapterChecker.check(adapter: adapter, config: config, base: base)
+    if !quiet {
+      print(json ? AdapterReport.json(fit, a: a, b: b).serialized() : AdapterReport.text(fit))
+    }
+    if !fit.fits { throw ExitCode(1) }
   }
 }

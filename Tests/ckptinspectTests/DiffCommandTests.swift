@@ -84,4 +84,53 @@ import Testing
     #expect(all.stdout.contains("model.layers.0.input_layernorm.weight  F32 [64]"))
     #expect(all.stdout.contains("head: lm_head.weight stored in TestData/tiny-llama, tied to the embedding"))
   }
+
+  // Adapter mode (TestData/peft, written by PEFT itself): exit 0 when the adapter fits, 1 when
+  // it does not, with or without --exit-code; either argument order.
+  @Test func adapterModeExitCodesAndVerdict() throws {
+    let fits = try CLI.run(["diff", "TestData/peft/gpt2-lora", "TestData/peft/gpt2-base"])
+    #expect(fits.status == 0)
+    #expect(fits.stdout.hasPrefix("adapter fits the base: 2 LoRA pairs checked\n"))
+    #expect(fits.stdout.contains("trainable params: 1,024 || all params: 32,640 || trainable%: 3.1373"))
+    let reversed = try CLI.run(["diff", "TestData/peft/bert-mlm-base", "TestData/peft/bert-seqcls-lora", "--exit-code"])
+    #expect(reversed.status == 0)
+    #expect(reversed.stdout.hasPrefix("adapter fits the base: 4 LoRA pairs checked; 1 new module (classifier)\n"))
+    let bad = try CLI.run(["diff", "TestData/peft/llama-lora-bad", "TestData/peft/llama-base"])
+    #expect(bad.status == 1)
+    let lines = bad.stdout.split(separator: "\n").map(String.init)
+    #expect(lines[0] == "adapter does not fit the base: 2 problems")
+    #expect(lines[1] == "  model.layers.0.self_attn.q_proj: rank 4, adapter_config.json says r = 8")
+    #expect(lines[2] == "  model.layers.1.self_attn.v_proj: lora_B out-features 24, the base's model.layers.1.self_attn.v_proj has 16")
+    #expect(try CLI.run(["diff", "TestData/peft/llama48-lora", "TestData/peft/llama-base", "--quiet"]).status == 1)
+    // A GGUF base: a one-line error, usage status.
+    let gguf = try CLI.run(["diff", "TestData/peft/llama-lora", "TestData/tiny-llama.Q8_0.gguf"])
+    #expect(gguf.status == 64)
+    #expect(gguf.stderr.hasPrefix("error: adapter mode needs a safetensors base"))
+    let two = try CLI.run(["diff", "TestData/peft/llama-lora", "TestData/peft/llama-lora-bad"])
+    #expect(two.status == 64 && two.stderr.contains("are PEFT adapters"))
+    let help = try CLI.run(["diff", "--help"])
+    #expect(help.stdout.contains("Exit status 1 whenever the adapter does not fit"))
+  }
+
+  @Test func adapterModeJSONKeys() throws {
+    let r = try CLI.run(["diff", "TestData/peft/bert-mlm-base", "TestData/peft/bert-seqcls-lora", "--json"])
+    #expect(r.status == 0)
+    let doc = try #require(CLI.json(r.stdout) as? [String: Any])
+    #expect(doc["mode"] as? String == "adapter")
+    #expect(doc["a"] as? String == "TestData/peft/bert-mlm-base")
+    let adapter = try #require(doc["adapter"] as? [String: Any])
+    #expect(adapter["fits"] as? Bool == true)
+    #expect((adapter["problems"] as? [Any])?.isEmpty == true)
+    #expect(adapter["new_modules"] as? [String] == ["classifier"])
+    #expect(adapter["trainable_parameters"] as? Int == 1_123)
+    #expect(adapter["base_parameters"] as? Int == 24_608)
+    #expect(adapter["adapter_path"] as? String == "TestData/peft/bert-seqcls-lora")
+    let bad = try CLI.run(["diff", "TestData/peft/llama-lora-bad", "TestData/peft/llama-base", "--json"])
+    #expect(bad.status == 1)
+    let problems = try #require(((CLI.json(bad.stdout) as? [String: Any])?["adapter"] as? [String: Any])?["problems"] as? [[String: Any]])
+    #expect(problems.count == 2)
+    #expect(Set(problems[0].keys) == ["module", "kind", "expected", "found", "message"])
+    #expect(problems[1]["kind"] as? String == "out_features")
+    #expect(problems[1]["expected"] as? [Int] == [16] && problems[1]["found"] as? [Int] == [24])
+  }
 }
