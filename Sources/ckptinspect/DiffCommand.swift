@@ -33,8 +33,10 @@ struct DiffCommand: ParsableCommand {
   var quiet = false
 
   func run() throws {
-    // Whole arrays, so their content hash covers every item, not the preview.
-    let options = LoadOptions(arrayItems: Int.max)
+    // Arrays are compared by a hash of all their bytes, taken while the header is read, so a
+    // tokenizer's 128,000 tokens are never built; per-layer arrays are kept whole, as for memory.
+    var options = LoadOptions(arrayItems: AttentionShape.maxLayers)
+    options.hashArrays = true
     var catalogs: [Catalog] = []
     for path in [a, b] {
       do {

@@ -167,3 +167,22 @@ import Testing
     #expect(f.problems[0].expected == [16] && f.problems[0].found == [32])
   }
 }
+
+@Suite struct LoraNameTests {
+  @Test(arguments: [
+    ("base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight", true),
+    ("base_model.model.h.0.attn.c_attn.lora_B.weight", true),
+    ("x..lora_A.weight", true),
+    ("model.layers.0.self_attn.q_proj.weight", false),
+    ("x.lora_C.weight", false),
+    ("x.lora_Ab.weight", false),
+    ("x.lora_A", false),
+    ("lora_A.weight", false),
+    ("x.lora_embedding_A.weight", false),
+  ])
+  func loraPartsAreFoundOverBytes(name: String, expected: Bool) {
+    #expect(AdapterChecker.hasLoraPart(Substring(name).utf8) == expected)
+    // The same answer as the String search it replaces.
+    #expect((name.contains(".lora_A.") || name.contains(".lora_B.")) == expected)
+  }
+}

@@ -285,3 +285,38 @@ import Testing
     #expect(d.unmapped.map(\.name) == ["model.layers.0.block_sparse_moe.gate.weight"])
   }
 }
+
+/// GGUF arrays compared by a hash of all their bytes, taken while the header is read: a change
+/// deep in a tokenizer's token list (far past the items a report keeps) is still seen.
+@Suite struct ArrayDigestTests {
+  @Test func oneTokenChangedPastThePreviewIsSeen() throws {
+    let original = Paths.testData("tiny-llama.Q8_0.gguf")
+    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: original)))
+    let key = Array("tokenizer.ggml.tokens".utf8)
+    let at = try #require((0..<(bytes.count - key.count)).first { Array(bytes[$0..<($0 + key.count)]) == key })
+    // A letter of a token some 2,000 bytes into the list, well past the first items.
+    let letter = try #require(((at + 2_000)..<bytes.count).first { bytes[$0] >= 0x61 && bytes[$0] <= 0x79 })
+    bytes[letter] += 1
+    let dir = TempDir()
+    let changed = dir.write("changed.gguf", bytes)
+    var options = LoadOptions()
+    options.hashArrays = true
+    let a = try CheckpointLoader.load(original, options: options)
+    let b = try CheckpointLoader.load(changed, options: options)
+    guard case .array(let x)? = a.metadata["tokenizer.ggml.tokens"], case .array(let y)? = b.metadata["tokenizer.ggml.tokens"] else {
+      Issue.record("no token array")
+      return
+    }
+    #expect(x.count == 512 && y.count == 512)
+    #expect(!x.isComplete)
+    #expect(x.items == y.items)  // the preview is the same...
+    #expect(x.digest != nil && y.digest != nil && x.digest != y.digest)  // ...the bytes are not
+    let same = try CheckpointLoader.load(original, options: options)
+    #expect(Differ.summary(a.metadata["tokenizer.ggml.tokens"]!) == Differ.summary(same.metadata["tokenizer.ggml.tokens"]!))
+    #expect(Differ.summary(a.metadata["tokenizer.ggml.tokens"]!) != Differ.summary(b.metadata["tokenizer.ggml.tokens"]!))
+    #expect(Differ.summary(a.metadata["tokenizer.ggml.tokens"]!).hasPrefix("[string x 512] hash:"))
+    // Without the option, nothing is hashed (the other commands pay nothing).
+    guard case .array(let plain)? = try CheckpointLoader.load(original).metadata["tokenizer.ggml.tokens"] else { return }
+    #expect(plain.digest == nil)
+  }
+}

@@ -42,6 +42,9 @@ public struct MetadataArray: Equatable, Sendable {
   public var count: UInt64
   /// The first elements, or all of them when `isComplete`.
   public var items: [MetadataValue]
+  /// A fingerprint of the array's bytes in the file, when the loader was asked for it
+  /// (`LoadOptions.hashArrays`): equal arrays have equal digests whatever `items` holds.
+  public var digest: UInt64?
   public var isComplete: Bool { UInt64(items.count) == count }
 
   public init(elementType: String, count: UInt64, items: [MetadataValue]) {

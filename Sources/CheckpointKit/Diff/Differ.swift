@@ -179,6 +179,12 @@ public enum Differ {
     case .float(let v, let t): return "\(t) \(v)"
     case .bool(let v): return "bool \(v)"
     case .array(let array):
+      // A GGUF array read with `hashArrays` carries a fingerprint of all its bytes: no need to
+      // have built its 128,000 tokens. Otherwise the items held are hashed.
+      if let digest = array.digest {
+        let hex = String(digest, radix: 16)
+        return "[\(array.elementType) x \(array.count)] hash:\(String(repeating: "0", count: 16 - hex.count) + hex)"
+      }
       var hash = ContentFingerprint()
       hash.add(array)
       return "[\(array.elementType) x \(array.count)] fnv1a64:\(hash.hex)\(array.isComplete ? "" : " (first \(array.items.count) items)")"

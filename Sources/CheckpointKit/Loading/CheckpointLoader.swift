@@ -15,6 +15,9 @@ public struct LoadOptions: Sendable {
   public var full: Bool
   /// How URLs and `hf://` repos are reached.
   public var remote = RemoteOptions()
+  /// Fingerprint every GGUF array's bytes (`MetadataArray.digest`), so two arrays can be
+  /// compared without keeping their items (`diff`); off elsewhere, where it would only cost.
+  public var hashArrays = false
   public init(arrayItems: Int = GGUFReader.previewItems, collectProblems: Bool = false, full: Bool = false) {
     self.arrayItems = arrayItems
     self.collectProblems = collectProblems
@@ -139,7 +142,9 @@ public enum CheckpointLoader {
       throw CheckpointError(offset: nil, field: "", fault: .foreignFormat(foreign))
     }
     if GGUFReader.looksLike(bytes) || (name.hasSuffix(".gguf") && !SafetensorsReader.looksLike(bytes)) {
-      return .gguf(try GGUFReader.parse(bytes, arrayItems: options.arrayItems, isPrefix: isPrefix, problems: &problems))
+      return .gguf(
+        try GGUFReader.parse(
+          bytes, arrayItems: options.arrayItems, isPrefix: isPrefix, hashArrays: options.hashArrays, problems: &problems))
     }
     if SafetensorsReader.looksLike(bytes) || name.hasSuffix(".safetensors") || SafetensorsReader.looksLikeStart(bytes) {
       return .safetensors(try SafetensorsReader.parse(bytes, isPrefix: isPrefix, problems: &problems))

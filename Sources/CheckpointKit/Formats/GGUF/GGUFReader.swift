@@ -33,9 +33,11 @@ public enum GGUFReader {
   /// reading past it throws `.needMoreBytes`, and checks against the file's size are skipped
   /// (the caller makes them once the size is known).
   public static func parse(
-    _ bytes: Span<UInt8>, arrayItems: Int = previewItems, isPrefix: Bool = false, problems: inout Problems
+    _ bytes: Span<UInt8>, arrayItems: Int = previewItems, isPrefix: Bool = false, hashArrays: Bool = false,
+    problems: inout Problems
   ) throws(CheckpointError) -> GGUFFile {
     var parser = Parser(reader: ByteReader(bytes, isPrefix: isPrefix), arrayItems: arrayItems, problems: problems)
+    parser.hashArrays = hashArrays
     defer { problems = parser.problems }
     return try parser.parse(fileSize: isPrefix ? nil : UInt64(bytes.count))
   }
@@ -124,6 +126,8 @@ public enum GGUFReader {
     var reader: ByteReader
     let arrayItems: Int
     var problems: Problems
+    /// Fingerprint each top-level array's bytes (a key's value is at depth 1; see `LoadOptions.hashArrays`).
+    var hashArrays = false
     var version: UInt32 = 3
     /// Version 1 stored counts, string lengths and dimensions as 32 bits; later versions as 64.
     var wide: Bool { version >= 2 }
@@ -307,7 +311,11 @@ public enum GGUFReader {
           for _ in 0..<rest { _ = try array(key: key, depth: depth + 1) }
         }
       }
-      return MetadataArray(elementType: GGUFReader.typeNames[Int(elementType)], count: n, items: items)
+      var array = MetadataArray(elementType: GGUFReader.typeNames[Int(elementType)], count: n, items: items)
+      // The bytes of the whole array (type, length, items), read already: one pass of the word
+      // hash the name store uses.
+      if hashArrays && depth == 1 { array.digest = hashBytes(reader.bytes.extracting(start..<reader.offset)) }
+      return array
     }
 
     /// `general.alignment` must be a uint32 power of two; absent (or reported bad) means 32.
