@@ -32,11 +32,36 @@ struct DiffCommand: ParsableCommand {
   @Flag(name: [.short, .long], help: "Write nothing to standard output (for --exit-code).")
   var quiet = false
 
+  @Option(help: ArgumentHelp("Hugging Face Hub endpoint for hf:// inputs (default: $HF_ENDPOINT, else https://huggingface.co).", valueName: "url"))
+  var endpoint: String?
+
+  @Option(help: ArgumentHelp("Token for gated or private repos (default: $HF_TOKEN, else the token file `hf auth login` writes).", valueName: "token"))
+  var token: String?
+
+  @Flag(help: "Neither read nor write the cache of remote headers and listings (~/.cache/ckptinspect/remote).")
+  var noCache = false
+
+  @Flag(help: "Make no network request: remote inputs must be in the cache.")
+  var offline = false
+
+  @Option(help: ArgumentHelp("Seconds to wait for a server to connect or send the next byte.", valueName: "seconds"))
+  var timeout: Double = 30
+
+  func validate() throws {
+    if !(timeout > 0 && timeout <= 86_400) { throw ValidationError("--timeout must be positive (seconds, at most 86400).") }
+  }
+
   func run() throws {
     // Arrays are compared by a hash of all their bytes, taken while the header is read, so a
     // tokenizer's 128,000 tokens are never built; per-layer arrays are kept whole, as for memory.
     var options = LoadOptions(arrayItems: AttentionShape.maxLayers)
     options.hashArrays = true
+    // hf:// repos and URLs, as for the other commands.
+    options.remote.endpoint = endpoint
+    options.remote.token = token
+    options.remote.cache = !noCache
+    options.remote.offline = offline
+    options.remote.timeout = timeout
     var catalogs: [Catalog] = []
     for path in [a, b] {
       do {

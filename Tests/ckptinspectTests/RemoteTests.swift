@@ -195,6 +195,20 @@ import Testing
     #expect(validated.components(separatedBy: "/blobs/").count - 1 == 30)
   }
 
+  /// diff reads a repo like a local directory: the remote HF checkpoint against its local GGUF
+  /// conversion gives the local diff's answer.
+  @Test func diffOfARemoteRepoEqualsTheLocalDiff() throws {
+    guard let mock = Self.mock() else { return }
+    let local = try CLI.run(["diff", "TestData/tiny-llama", "TestData/tiny-llama.Q8_0.gguf", "--json"])
+    let remote = try remote(mock, ["diff", "hf://test/tiny-llama", "TestData/tiny-llama.Q8_0.gguf", "--json"])
+    #expect(remote.status == 0, "\(remote.stderr)")
+    let x = try #require(CLI.json(local.stdout) as? [String: Any]), y = try #require(CLI.json(remote.stdout) as? [String: Any])
+    #expect(y["verdict"] as? String == x["verdict"] as? String)
+    #expect((y["parameters"] as? [String: Any])?["difference"] as? Int == (x["parameters"] as? [String: Any])?["difference"] as? Int)
+    #expect((y["tensors_changed"] as? [Any])?.count == 15)
+    #expect((y["hyperparameters_changed"] as? [Any])?.count == 0)
+  }
+
   @Test func secondRunOfARepoIsServedFromTheCache() throws {
     guard let mock = Self.mock() else { return }
     let cache = NSTemporaryDirectory() + "ckptinspect-cache-" + UUID().uuidString.replacingOccurrences(of: "-", with: "")
