@@ -47,6 +47,25 @@ public struct CheckpointDiff: Sendable {
     public var bitsPerWeightB: Double? { parametersB == 0 ? nil : Double(bytesB) * 8 / Double(parametersB) }
   }
 
+  /// Parameters and bytes of one layer on both sides, and the tensors of that layer that are
+  /// only in A, only in B or reshaped, named from the layer on (`mlp.gate_proj`, `ffn_gate`).
+  public struct LayerTotals: Equatable, Sendable {
+    public var layer: Int
+    public var parametersA: UInt64 = 0
+    public var parametersB: UInt64 = 0
+    public var bytesA: UInt64 = 0
+    public var bytesB: UInt64 = 0
+    public var onlyInA: [String] = []
+    public var onlyInB: [String] = []
+    public var reshaped: [String] = []
+    public var bitsPerWeightA: Double? { parametersA == 0 ? nil : Double(bytesA) * 8 / Double(parametersA) }
+    public var bitsPerWeightB: Double? { parametersB == 0 ? nil : Double(bytesB) * 8 / Double(parametersB) }
+    /// What the text report lists without `--layers`: different parameters, or a tensor added,
+    /// removed or reshaped (a transposed shape keeps the count). Bytes alone do not count: a
+    /// requantization changes every layer's.
+    public var differs: Bool { parametersA != parametersB || !onlyInA.isEmpty || !onlyInB.isEmpty || !reshaped.isEmpty }
+  }
+
   public var pathA: String
   public var pathB: String
   /// Names were mapped Hugging Face -> GGUF (A or B is the GGUF side).
@@ -67,6 +86,9 @@ public struct CheckpointDiff: Sendable {
   /// The part of B - A that the conventions explain (a head stored on one side only, dropped buffers).
   public var explainedDifference: Int64 = 0
   public var byComponent: [ComponentTotals] = []
+  /// Layers of the language model in index order (see `DiffTotals`): tensors without a layer
+  /// and those of an encoder tower are in `byComponent` only.
+  public var byLayer: [LayerTotals] = []
 
   /// B - A, in parameters.
   public var parameterDifference: Int64 { Int64(clamping: parametersB) &- Int64(clamping: parametersA) }

@@ -110,16 +110,7 @@ public enum Differ {
       result.hyperparametersChanged = Hyperparameters.changes(ha, hb).map { .init(field: $0.field, a: $0.a, b: $0.b) }
     }
 
-    var totals: [Component: CheckpointDiff.ComponentTotals] = [:]
-    for t in a.tensors {
-      totals[t.component, default: .init(component: t.component)].parametersA += t.parameters
-      totals[t.component, default: .init(component: t.component)].bytesA += t.bytes ?? 0
-    }
-    for t in b.tensors {
-      totals[t.component, default: .init(component: t.component)].parametersB += t.parameters
-      totals[t.component, default: .init(component: t.component)].bytesB += t.bytes ?? 0
-    }
-    result.byComponent = totals.values.sorted { $0.component < $1.component }
+    DiffTotals.add(a, b, to: &result)
     return result
   }
 
