@@ -11,6 +11,8 @@ struct DiffCommand: ParsableCommand {
 
       Adapter mode: when one side is a PEFT adapter (a directory with adapter_config.json and adapter_model.safetensors, or tensors named lora_A/lora_B), in either order, the other side is its base and the diff checks the fit: every lora_A/lora_B pair names a base module (PEFT's base_model.model. prefix removed; a prefix the base lacks, like GPT-2's transformer., is allowed), lora_A in-features and lora_B out-features equal the module's (fan_in_fan_out: Conv1D stores [in, out]), the rank equals r (or rank_pattern); modules_to_save copies match the base module's shape, and copies of modules the base lacks (a classifier head) are listed as new, not as misfits. It prints PEFT's "trainable params: x || all params: y || trainable%" line from the files (all = base + adapter). Exit status 1 whenever the adapter does not fit (with or without --exit-code); 0 when it fits. A GGUF base, or two adapters, is not supported in adapter mode (one-line error, exit 64).
 
+      The text report ends with the table by component and the layers that differ (parameters, or a tensor added, removed or reshaped in that layer, named within it: "B lacks mlp.gate_proj"); --layers lists every layer. Layers are the language model's: an encoder tower's (vision, audio) are in its component row. --markdown writes the same report as GitHub-flavoured Markdown tables, to paste into an issue (adapter mode too).
+
       --exit-code: exit 1 when they differ structurally: a tensor only in one, a shape changed, an unmapped tensor or a hyperparameter changed. A dtype or byte-size change alone (quantization) is not structural. Without --exit-code the status is 0 whenever both inputs were read; 64 usage; 65, 66, 67 as for the other commands.
       """)
 
@@ -23,8 +25,14 @@ struct DiffCommand: ParsableCommand {
   @Flag(help: "Write JSON.")
   var json = false
 
+  @Flag(help: "Write Markdown tables, to paste into an issue or a pull request.")
+  var markdown = false
+
   @Flag(help: "List identical tensors too (otherwise they are counted).")
   var all = false
+
+  @Flag(help: "List every layer in the layer table (otherwise only the layers that differ).")
+  var layers = false
 
   @Flag(help: "Exit 1 when the checkpoints differ structurally (see above).")
   var exitCode = false
@@ -49,6 +57,7 @@ struct DiffCommand: ParsableCommand {
 
   func validate() throws {
     if !(timeout > 0 && timeout <= 86_400) { throw ValidationError("--timeout must be positive (seconds, at most 86400).") }
+    if json && markdown { throw ValidationError("Choose one of --markdown and --json.") }
   }
 
   func run() throws {
@@ -86,9 +95,12 @@ struct DiffCommand: ParsableCommand {
     if !quiet {
       if json {
         print(DiffReport.json(diff, all: all).serialized())
+      } else if markdown {
+        print(DiffReport.markdown(diff, all: all, layers: layers))
       } else {
         // Lines stay whole (a name mapped to its GGUF name is long): they are meant to be grepped.
-        print(DiffReport.text(diff, all: all))
+        // Only the layer table fits the terminal, its last column wrapping.
+        print(DiffReport.text(diff, all: all, layers: layers, width: Terminal.width()))
       }
     }
     if exitCode && diff.structurallyDifferent { throw ExitCode(1) }
@@ -102,7 +114,7 @@ struct DiffCommand: ParsableCommand {
     }
     let fit = AdapterChecker.check(adapter: adapter, config: config, base: base)
     if !quiet {
-      print(json ? AdapterReport.json(fit, a: a, b: b).serialized() : AdapterReport.text(fit))
+      print(json ? AdapterReport.json(fit, a: a, b: b).serialized() : markdown ? AdapterReport.markdown(fit) : AdapterReport.text(fit))
     }
     if !fit.fits { throw ExitCode(1) }
   }

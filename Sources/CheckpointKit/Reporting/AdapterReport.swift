@@ -27,6 +27,25 @@ public enum AdapterReport {
     return lines.joined(separator: "\n")
   }
 
+  /// GitHub-flavoured Markdown, to paste into an issue: the text report's lines, the paths
+  /// and new modules as code, the problems as a list.
+  public static func markdown(_ f: AdapterFit) -> String {
+    let escape = MarkdownReport.escape, code = MarkdownReport.code
+    var facts = MarkdownReport.Table(["", "checkpoint"], [.left, .left])
+    facts.add(["adapter", code(f.adapterPath)], escaping: false)
+    facts.add(["base", code(f.basePath)], escaping: false)
+    if !f.newModules.isEmpty {
+      facts.add(["new modules (saved whole, not in the base)", f.newModules.map(code).joined(separator: ", ")], escaping: false)
+    }
+    facts.add(["base parameters", Units.grouped(f.baseParameters)])
+    var out = ["**verdict**: " + escape(verdict(f))]
+    if !f.problems.isEmpty { out.append(f.problems.map { "- " + escape($0.message) }.joined(separator: "\n")) }
+    out.append(facts.render())
+    // PEFT's own line, as code: it reads verbatim, as people know it from their training logs.
+    out.append(code(trainableLine(f)))
+    return out.joined(separator: "\n\n")
+  }
+
   /// `a` and `b` in the order they were named (either may be the adapter).
   public static func json(_ f: AdapterFit, a: String, b: String) -> JSONValue {
     .object([

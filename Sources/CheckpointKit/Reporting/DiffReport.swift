@@ -6,8 +6,11 @@ public enum DiffReport {
   public static func verdict(_ d: CheckpointDiff) -> String {
     if d.identical { return "identical" + (d.crossFormat ? " (names mapped Hugging Face -> GGUF)" : "") }
     var parts: [String] = []
-    if !d.onlyInA.isEmpty { parts.append("B lacks \(d.onlyInA.count) tensor\(d.onlyInA.count == 1 ? "" : "s")") }
-    if !d.onlyInB.isEmpty { parts.append("B adds \(d.onlyInB.count) tensor\(d.onlyInB.count == 1 ? "" : "s")") }
+    func tensors(_ sides: [CheckpointDiff.Side]) -> String {
+      "\(sides.count) tensor\(sides.count == 1 ? "" : "s")" + (whereabouts(sides).map { " (\($0))" } ?? "")
+    }
+    if !d.onlyInA.isEmpty { parts.append("B lacks " + tensors(d.onlyInA)) }
+    if !d.onlyInB.isEmpty { parts.append("B adds " + tensors(d.onlyInB)) }
     let reshaped = d.changed.filter { $0.changes.contains("shape") }.count
     if reshaped > 0 { parts.append("\(reshaped) shape\(reshaped == 1 ? "" : "s") changed") }
     if !d.unmapped.isEmpty { parts.append("\(d.unmapped.count) unmapped") }
@@ -21,12 +24,28 @@ public enum DiffReport {
     }
     if !d.metadataChanged.isEmpty { parts.append("\(d.metadataChanged.count) metadata key\(d.metadataChanged.count == 1 ? "" : "s") differ") }
     let unexplained = d.parameterDifference - d.explainedDifference
-    parts.append(unexplained == 0 ? "parameters equal" : "parameters \(unexplained > 0 ? "+" : "−")\(Units.grouped(unexplained.magnitude))")
+    parts.append(unexplained == 0 ? "parameters equal" : "parameters " + signed(unexplained))
     let lead = d.structurallyDifferent ? "structurally different" : (d.crossFormat ? "same model, converted" : "same structure")
     return lead + ": " + parts.joined(separator: "; ")
   }
 
-  public static func text(_ d: CheckpointDiff, all: Bool = false) -> String {
+  /// Where the tensors of a verdict's count sit, when that is one place: `layer 12 ffn` (one
+  /// layer, one component), `vision` (one component), `layer 12` (one layer); else nil.
+  static func whereabouts(_ sides: [CheckpointDiff.Side]) -> String? {
+    guard let first = sides.first else { return nil }
+    let oneComponent = sides.allSatisfy { $0.component == first.component }
+    let oneLayer = first.layer != nil && sides.allSatisfy { $0.layer == first.layer }
+    switch (oneLayer, oneComponent) {
+    case (true, true): return "layer \(first.layer ?? 0) \(first.component.rawValue)"
+    case (true, false): return "layer \(first.layer ?? 0)"
+    case (false, true): return first.component.rawValue
+    case (false, false): return nil
+    }
+  }
+
+  /// `layers`: every layer in the layer table, not only those that differ. `width`: the
+  /// columns the layer table fits (its last column wraps); the other lines stay whole.
+  public static func text(_ d: CheckpointDiff, all: Bool = false, layers: Bool = false, width: Int? = nil) -> String {
     var lines = ["A: \(d.pathA)", "B: \(d.pathB)", verdict(d)]
     func describe(_ s: CheckpointDiff.Side) -> String {
       "\(s.name)  \(s.dtype) \(shapeText(s.shape))"
@@ -58,14 +77,10 @@ public enum DiffReport {
           heading = h
         }
         let name = c.a.name == c.b.name ? c.a.name : "\(c.a.name) -> \(c.b.name)"
-        var what: [String] = []
-        if c.changes.contains("shape") { what.append("shape \(shapeText(c.a.shape)) -> \(shapeText(c.b.shape))") }
-        if c.changes.contains("dtype") { what.append("\(c.a.dtype) -> \(c.b.dtype)") }
-        if c.changes.contains("bytes") { what.append("\(Units.bytes(c.a.bytes ?? 0)) -> \(Units.bytes(c.b.bytes ?? 0))") }
-        lines.append("    \(name)  " + what.joined(separator: ", "))
+        lines.append("    \(name)  " + changeText(c))
       }
     }
-    grouped("unmapped (no GGUF name for these)", d.unmapped)
+    grouped(unmappedTitle, d.unmapped)
     if !d.hyperparametersChanged.isEmpty {
       lines.append("")
       lines.append("hyperparameters changed:")
@@ -82,24 +97,100 @@ public enum DiffReport {
       for c in d.conventions { lines.append("  " + c) }
     }
     lines.append("")
-    lines.append("\(d.identicalTensors.count) tensor\(d.identicalTensors.count == 1 ? "" : "s") identical\(all || d.identicalTensors.isEmpty ? "" : " (--all lists them)")")
+    lines.append(identicalLine(d, all: all))
     if all {
       for s in d.identicalTensors.sorted(by: order) { lines.append("  " + describe(s)) }
     }
     lines.append("")
     var table = TextTable([.left, .right, .right, .right, .right, .right, .right])
-    table.add(["component", "params A", "params B", "bytes A", "bytes B", "bpw A", "bpw B"])
-    for c in d.byComponent {
-      table.add([
-        c.component.rawValue, Units.grouped(c.parametersA), Units.grouped(c.parametersB), Units.bytes(c.bytesA), Units.bytes(c.bytesB),
-        c.bitsPerWeightA.map { Units.fixed($0, 2) } ?? "-", c.bitsPerWeightB.map { Units.fixed($0, 2) } ?? "-",
-      ])
-    }
-    let bytesA = d.byComponent.reduce(UInt64(0)) { $0.plus($1.bytesA) }, bytesB = d.byComponent.reduce(UInt64(0)) { $0.plus($1.bytesB) }
-    table.add(["total", Units.grouped(d.parametersA), Units.grouped(d.parametersB), Units.bytes(bytesA), Units.bytes(bytesB), "", ""])
+    for row in [componentHeader] + componentRows(d) { table.add(row) }
     lines.append(table.render())
+    if let lead = layerLead(d, all: layers) {
+      lines.append("")
+      let rows = layerRows(d, all: layers)
+      lines.append(lead + (rows.isEmpty ? "" : ":"))
+      if !rows.isEmpty {
+        var layerTable = TextTable(
+          [.right, .right, .right, .right, .right, .right, .left], fits: [.keep, .keep, .keep, .keep, .keep, .keep, .wrap(min: 16, hanging: 2)])
+        layerTable.indent = 2
+        layerTable.maxWidth = width
+        for row in [layerHeader] + rows { layerTable.add(row) }
+        lines.append(layerTable.render())
+      }
+    }
     return lines.joined(separator: "\n")
   }
+
+  static let unmappedTitle = "unmapped (no GGUF name for these)"
+
+  /// `5 tensors identical (--all lists them)`.
+  static func identicalLine(_ d: CheckpointDiff, all: Bool) -> String {
+    "\(d.identicalTensors.count) tensor\(d.identicalTensors.count == 1 ? "" : "s") identical\(all || d.identicalTensors.isEmpty ? "" : " (--all lists them)")"
+  }
+
+  /// What changed in a tensor found on both sides: `shape [12, 8] -> [16, 8], 384 B -> 512 B`.
+  static func changeText(_ c: CheckpointDiff.Changed) -> String {
+    var what: [String] = []
+    if c.changes.contains("shape") { what.append("shape \(shapeText(c.a.shape)) -> \(shapeText(c.b.shape))") }
+    if c.changes.contains("dtype") { what.append("\(c.a.dtype) -> \(c.b.dtype)") }
+    if c.changes.contains("bytes") { what.append("\(Units.bytes(c.a.bytes ?? 0)) -> \(Units.bytes(c.b.bytes ?? 0))") }
+    return what.joined(separator: ", ")
+  }
+
+  static let componentHeader = ["component", "params A", "params B", "bytes A", "bytes B", "bpw A", "bpw B"]
+
+  /// One row per component, then the total.
+  static func componentRows(_ d: CheckpointDiff) -> [[String]] {
+    var rows = d.byComponent.map { c in
+      [
+        c.component.rawValue, Units.grouped(c.parametersA), Units.grouped(c.parametersB), Units.bytes(c.bytesA), Units.bytes(c.bytesB),
+        c.bitsPerWeightA.map { Units.fixed($0, 2) } ?? "-", c.bitsPerWeightB.map { Units.fixed($0, 2) } ?? "-",
+      ]
+    }
+    let bytesA = d.byComponent.reduce(UInt64(0)) { $0.plus($1.bytesA) }, bytesB = d.byComponent.reduce(UInt64(0)) { $0.plus($1.bytesB) }
+    rows.append(["total", Units.grouped(d.parametersA), Units.grouped(d.parametersB), Units.bytes(bytesA), Units.bytes(bytesB), "", ""])
+    return rows
+  }
+
+  /// The line over the layer table: every layer with `all`, else how many differ, or that none
+  /// does (then no table follows); nil when neither side has layers.
+  static func layerLead(_ d: CheckpointDiff, all: Bool) -> String? {
+    guard !d.byLayer.isEmpty else { return nil }
+    let n = d.byLayer.count, differing = d.byLayer.filter(\.differs).count
+    if all { return "by layer (\(n) layer\(n == 1 ? "" : "s"))" }
+    if differing == 0 { return "all \(n) layer\(n == 1 ? " has" : "s have") equal parameters (--layers lists them)" }
+    return "layers that differ (\(differing) of \(n); --layers lists all)"
+  }
+
+  static let layerHeader = ["layer", "params A", "params B", "difference", "bytes A", "bytes B", "what differs"]
+
+  /// Every layer with `all`, else those that differ: parameters, B - A, bytes, and the tensors
+  /// only in A, only in B or reshaped, named within the layer.
+  static func layerRows(_ d: CheckpointDiff, all: Bool) -> [[String]] {
+    d.byLayer.filter { all || $0.differs }.map { l in
+      let difference = Int64(clamping: l.parametersB) &- Int64(clamping: l.parametersA)
+      var what: [String] = []
+      if !l.onlyInA.isEmpty { what.append("B lacks " + names(l.onlyInA)) }
+      if !l.onlyInB.isEmpty { what.append("B adds " + names(l.onlyInB)) }
+      if !l.reshaped.isEmpty { what.append("reshaped " + names(l.reshaped)) }
+      return [
+        String(l.layer), Units.grouped(l.parametersA), Units.grouped(l.parametersB), signed(difference), Units.bytes(l.bytesA),
+        Units.bytes(l.bytesB), what.joined(separator: "; "),
+      ]
+    }
+  }
+
+  /// Up to three names, then how many more: a layer that lost everything stays one short cell.
+  static func names(_ list: [String]) -> String {
+    list.count <= 3 ? list.joined(separator: ", ") : list.prefix(2).joined(separator: ", ") + " and \(list.count - 2) more"
+  }
+
+  /// `+1,024`, `−4,096` (the verdict's minus sign), `0`.
+  static func signed(_ x: Int64) -> String {
+    x == 0 ? "0" : (x > 0 ? "+" : "−") + Units.grouped(x.magnitude)
+  }
+
+  static func bitsPerWeight(_ x: Double?) -> JSONValue { x.map(JSONValue.double) ?? .null }
 
   public static func json(_ d: CheckpointDiff, all: Bool = false) -> JSONValue {
     func side(_ s: CheckpointDiff.Side) -> JSONValue {
@@ -166,9 +257,95 @@ public enum DiffReport {
             ])
           })
       ),
+      (
+        "by_layer",
+        .array(
+          d.byLayer.map { l in
+            .object([
+              ("layer", .int(l.layer)),
+              (
+                "a",
+                .object([
+                  ("parameters", .unsigned(l.parametersA)), ("bytes", .unsigned(l.bytesA)), ("bits_per_weight", bitsPerWeight(l.bitsPerWeightA)),
+                ])
+              ),
+              (
+                "b",
+                .object([
+                  ("parameters", .unsigned(l.parametersB)), ("bytes", .unsigned(l.bytesB)), ("bits_per_weight", bitsPerWeight(l.bitsPerWeightB)),
+                ])
+              ),
+              ("differs", .bool(l.differs)),
+              ("only_in_a", .array(l.onlyInA.map(JSONValue.string))),
+              ("only_in_b", .array(l.onlyInB.map(JSONValue.string))),
+              ("reshaped", .array(l.reshaped.map(JSONValue.string))),
+            ])
+          })
+      ),
     ]
     if all { members.append(("tensors_identical_list", .array(d.identicalTensors.map(side)))) }
     return .object(members)
+  }
+
+  /// GitHub-flavoured Markdown, to paste into an issue: the text report's facts in its order,
+  /// lists as tables with names as code, from the same row functions.
+  public static func markdown(_ d: CheckpointDiff, all: Bool = false, layers: Bool = false) -> String {
+    typealias Table = MarkdownReport.Table
+    let escape = MarkdownReport.escape, code = MarkdownReport.code
+    var paths = Table(["", "checkpoint"], [.left, .left])
+    paths.add(["A", code(d.pathA)], escaping: false)
+    paths.add(["B", code(d.pathB)], escaping: false)
+    var out = [paths.render(), "**verdict**: " + escape(verdict(d))]
+    func heading(_ title: String, _ count: Int) -> String { "**\(escape(title))** (\(count))" }
+    func sides(_ title: String, _ list: [CheckpointDiff.Side]) {
+      guard !list.isEmpty else { return }
+      var table = Table(["component", "layer", "tensor", "dtype", "shape"], [.left, .right, .left, .left, .left])
+      for s in list.sorted(by: order) {
+        table.add([escape(s.component.rawValue), s.layer.map(String.init) ?? "", code(s.name), escape(s.dtype), shapeText(s.shape)], escaping: false)
+      }
+      out.append(heading(title, list.count) + "\n\n" + table.render())
+    }
+    sides("only in A", d.onlyInA)
+    sides("only in B", d.onlyInB)
+    if !d.changed.isEmpty {
+      var table = Table(["component", "layer", "tensor", "change"], [.left, .right, .left, .left])
+      for c in d.changed.sorted(by: { order($0.a, $1.a) }) {
+        let name = c.a.name == c.b.name ? code(c.a.name) : code(c.a.name) + " -> " + code(c.b.name)
+        table.add([escape(c.a.component.rawValue), c.a.layer.map(String.init) ?? "", name, escape(changeText(c))], escaping: false)
+      }
+      out.append(heading("changed", d.changed.count) + "\n\n" + table.render())
+    }
+    sides(unmappedTitle, d.unmapped)
+    if !d.hyperparametersChanged.isEmpty {
+      var table = Table(["field", "A", "B"], [.left, .right, .right])
+      for h in d.hyperparametersChanged { table.add([h.field, number(h.a), number(h.b)]) }
+      out.append("**hyperparameters changed**\n\n" + table.render())
+    }
+    if !d.metadataChanged.isEmpty {
+      var table = Table(["key", "A", "B"], [.left, .left, .left])
+      for m in d.metadataChanged { table.add([code(m.key), escape(m.a ?? "(absent)"), escape(m.b ?? "(absent)")], escaping: false) }
+      out.append("**metadata changed**\n\n" + table.render())
+    }
+    if !d.conventions.isEmpty {
+      out.append("**accounted for (conversion conventions)**\n\n" + d.conventions.map { "- " + escape($0) }.joined(separator: "\n"))
+    }
+    var identical = escape(identicalLine(d, all: all))
+    if all && !d.identicalTensors.isEmpty {
+      var table = Table(["tensor", "dtype", "shape"], [.left, .left, .left])
+      for s in d.identicalTensors.sorted(by: order) { table.add([code(s.name), escape(s.dtype), shapeText(s.shape)], escaping: false) }
+      identical += "\n\n" + table.render()
+    }
+    out.append(identical)
+    var components = Table(componentHeader, [.left, .right, .right, .right, .right, .right, .right])
+    for row in componentRows(d) { components.add(row) }
+    out.append(components.render())
+    if let lead = layerLead(d, all: layers) {
+      let rows = layerRows(d, all: layers)
+      var table = Table(layerHeader, [.right, .right, .right, .right, .right, .right, .left])
+      for row in rows { table.add(row) }
+      out.append(escape(lead) + (rows.isEmpty ? "" : "\n\n" + table.render()))
+    }
+    return out.joined(separator: "\n\n")
   }
 
   static func shapeText(_ shape: [UInt64]) -> String { "[" + shape.map(String.init).joined(separator: ", ") + "]" }
