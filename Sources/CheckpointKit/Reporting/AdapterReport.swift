@@ -31,8 +31,7 @@ public enum AdapterReport {
   /// and new modules as code, the problems as a list.
   public static func markdown(_ f: AdapterFit) -> String {
     let escape = MarkdownReport.escape, code = MarkdownReport.code
-    var facts = MarkdownReport.Table(["", "checkpoint"], [.left, .left])
-    facts.add(["adapter", code(f.adapterPath)], escaping: false)
+    var facts = MarkdownReport.Table(["adapter", code(f.adapterPath)], [.left, .left])
     facts.add(["base", code(f.basePath)], escaping: false)
     if !f.newModules.isEmpty {
       facts.add(["new modules (saved whole, not in the base)", f.newModules.map(code).joined(separator: ", ")], escaping: false)
@@ -42,7 +41,8 @@ public enum AdapterReport {
     if !f.problems.isEmpty { out.append(f.problems.map { "- " + escape($0.message) }.joined(separator: "\n")) }
     out.append(facts.render())
     // PEFT's own line, as code: it reads verbatim, as people know it from their training logs.
-    out.append(code(trainableLine(f)))
+    // Outside a table its `||` needs no backslash (which `code` adds for cells).
+    out.append("`" + trainableLine(f) + "`")
     return out.joined(separator: "\n\n")
   }
 

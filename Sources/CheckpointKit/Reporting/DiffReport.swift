@@ -292,8 +292,7 @@ public enum DiffReport {
   public static func markdown(_ d: CheckpointDiff, all: Bool = false, layers: Bool = false) -> String {
     typealias Table = MarkdownReport.Table
     let escape = MarkdownReport.escape, code = MarkdownReport.code
-    var paths = Table(["", "checkpoint"], [.left, .left])
-    paths.add(["A", code(d.pathA)], escaping: false)
+    var paths = Table(["A", code(d.pathA)], [.left, .left])
     paths.add(["B", code(d.pathB)], escaping: false)
     var out = [paths.render(), "**verdict**: " + escape(verdict(d))]
     func heading(_ title: String, _ count: Int) -> String { "**\(escape(title))** (\(count))" }
