@@ -53,7 +53,7 @@ import Testing
     #expect(d.identicalTensors.count == 3)
     #expect(d.parameterDifference == -8)
     #expect(d.structurallyDifferent && !d.identical)
-    #expect(DiffReport.verdict(d) == "structurally different: B lacks 1 tensor; parameters −8")
+    #expect(DiffReport.verdict(d) == "structurally different: B lacks 1 tensor (norm); parameters −8")
   }
 
   @Test func aChangedShapeIsStructural() throws {

@@ -21,7 +21,7 @@ import Testing
     #expect(try CLI.run(["diff", a, half, "--exit-code"]).status == 0)
     let removed = try CLI.run(["diff", a, fewer, "--exit-code"])
     #expect(removed.status == 1)
-    #expect(removed.stdout.contains("structurally different: B lacks 1 tensor; parameters −8"))
+    #expect(removed.stdout.contains("structurally different: B lacks 1 tensor (norm); parameters −8"))
     // Without --exit-code, a difference is a report, not a failure.
     #expect(try CLI.run(["diff", a, fewer]).status == 0)
     #expect(try CLI.run(["diff", a, fewer, "--exit-code", "--quiet"]).stdout == "")
@@ -132,5 +132,165 @@ import Testing
     #expect(Set(problems[0].keys) == ["module", "kind", "expected", "found", "message"])
     #expect(problems[1]["kind"] as? String == "out_features")
     #expect(problems[1]["expected"] as? [Int] == [16] && problems[1]["found"] as? [Int] == [24])
+  }
+
+  // MARK: Layers and Markdown
+
+  /// Two layers of 8 + 96 + 64 parameters (norm, up_proj [12, 8], q_proj [8, 8]), F32.
+  static let twoLayers: [(String, [Int])] = [
+    ("model.embed_tokens.weight", [16, 8]),
+    ("model.layers.0.input_layernorm.weight", [8]),
+    ("model.layers.0.mlp.up_proj.weight", [12, 8]),
+    ("model.layers.0.self_attn.q_proj.weight", [8, 8]),
+    ("model.layers.1.input_layernorm.weight", [8]),
+    ("model.layers.1.mlp.up_proj.weight", [12, 8]),
+    ("model.layers.1.self_attn.q_proj.weight", [8, 8]),
+    ("model.norm.weight", [8]),
+  ]
+
+  /// `a.safetensors` (twoLayers) and `b.safetensors` (layer 1 without its up_proj) in `dir`.
+  static func layerPair(in dir: TempDir) {
+    _ = Fixtures.safetensors(twoLayers, dtype: "F32", width: 4, in: dir, name: "a.safetensors")
+    _ = Fixtures.safetensors(twoLayers.filter { $0.0 != "model.layers.1.mlp.up_proj.weight" }, dtype: "F32", width: 4, in: dir, name: "b.safetensors")
+  }
+
+  /// `diff a.safetensors b.safetensors ARGUMENTS` (or `diff ARGUMENTS` with `files: ""`) run
+  /// in `dir`, so the paths in its output are short and stable.
+  static func run(in dir: TempDir, _ arguments: String, files: String = "a.safetensors b.safetensors", columns: Int? = nil) throws -> CLI.Result {
+    try CLI.shell("cd '\(dir.path)' && \(columns.map { "COLUMNS=\($0) " } ?? "")'\(CLI.binary)' diff \(files) \(arguments)")
+  }
+
+  @Test func textListsTheLayersThatDiffer() throws {
+    let dir = TempDir()
+    Self.layerPair(in: dir)
+    let r = try Self.run(in: dir, "")
+    #expect(r.status == 0)
+    #expect(r.stdout.hasPrefix("A: a.safetensors\nB: b.safetensors\nstructurally different: B lacks 1 tensor (layer 1 ffn); parameters −96\n"))
+    #expect(
+      r.stdout.hasSuffix(
+        """
+
+        layers that differ (1 of 2; --layers lists all):
+          layer  params A  params B  difference  bytes A  bytes B  what differs
+              1       168        72         −96    672 B    288 B  B lacks mlp.up_proj
+
+        """))
+    let all = try Self.run(in: dir, "--layers")
+    #expect(
+      all.stdout.hasSuffix(
+        """
+
+        by layer (2 layers):
+          layer  params A  params B  difference  bytes A  bytes B  what differs
+              0       168       168           0    672 B    672 B
+              1       168        72         −96    672 B    288 B  B lacks mlp.up_proj
+
+        """))
+    // The layer table fits the terminal: its last column wraps.
+    let narrow = try Self.run(in: dir, "", columns: 72)
+    #expect(
+      narrow.stdout.hasSuffix(
+        """
+          layer  params A  params B  difference  bytes A  bytes B  what differs
+              1       168        72         −96    672 B    288 B  B lacks
+                                                                     mlp.up_proj
+
+        """))
+    // Equal layers are one line, not a table.
+    let same = try CLI.run(["diff", "TestData/tiny-llama", "TestData/tiny-llama.Q8_0.gguf"])
+    #expect(same.stdout.hasSuffix("\n\nall 2 layers have equal parameters (--layers lists them)\n"))
+  }
+
+  @Test func jsonByLayer() throws {
+    let dir = TempDir()
+    Self.layerPair(in: dir)
+    let doc = try #require(CLI.json(try Self.run(in: dir, "--json").stdout) as? [String: Any])
+    let layers = try #require(doc["by_layer"] as? [[String: Any]])
+    #expect(layers.map { $0["layer"] as? Int } == [0, 1])
+    let one = layers[1]
+    #expect(Set(one.keys) == ["layer", "a", "b", "differs", "only_in_a", "only_in_b", "reshaped"])
+    let a = try #require(one["a"] as? [String: Any]), b = try #require(one["b"] as? [String: Any])
+    #expect(a["parameters"] as? Int == 168 && a["bytes"] as? Int == 672 && a["bits_per_weight"] as? Double == 32)
+    #expect(b["parameters"] as? Int == 72 && b["bytes"] as? Int == 288)
+    #expect(one["differs"] as? Bool == true && one["only_in_a"] as? [String] == ["mlp.up_proj"])
+    #expect(layers[0]["differs"] as? Bool == false)
+    #expect(doc["verdict"] as? String == "structurally different: B lacks 1 tensor (layer 1 ffn); parameters −96")
+  }
+
+  @Test func markdownOfALostTensor() throws {
+    let dir = TempDir()
+    Self.layerPair(in: dir)
+    let r = try Self.run(in: dir, "--markdown --exit-code")
+    // --exit-code applies to Markdown as to text.
+    #expect(r.status == 1)
+    CLI.assertGolden(r.stdout, "diff-layer-lost.md")
+  }
+
+  @Test func markdownOfAConversion() throws {
+    let r = try CLI.run(["diff", "TestData/tiny-llama", "TestData/tiny-llama.Q8_0.gguf", "--markdown", "--layers"])
+    #expect(r.status == 0)
+    CLI.assertGolden(r.stdout, "diff-tiny-llama-gguf.md")
+  }
+
+  @Test func markdownOfAnAdapter() throws {
+    let bad = try CLI.run(["diff", "TestData/peft/llama-lora-bad", "TestData/peft/llama-base", "--markdown"])
+    #expect(bad.status == 1)
+    CLI.assertGolden(bad.stdout, "diff-adapter-bad.md")
+    let fits = try CLI.run(["diff", "TestData/peft/bert-mlm-base", "TestData/peft/bert-seqcls-lora", "--markdown"])
+    #expect(fits.status == 0)
+    #expect(fits.stdout.contains("| new modules (saved whole, not in the base) | `classifier` |\n"))
+    #expect(fits.stdout.hasSuffix("\n\n`trainable params: 1,123 || all params: 25,731 || trainable%: 4.3644`\n"))
+  }
+
+  @Test func jsonAndMarkdownTogetherIsAUsageError() throws {
+    let r = try CLI.run(["diff", "TestData/tiny-llama", "TestData/tiny-llama.Q8_0.gguf", "--json", "--markdown"])
+    #expect(r.status == 64)
+    #expect(r.stdout == "")
+    #expect(r.stderr.hasPrefix("error: Choose one of --markdown and --json.\n"))
+    let adapter = try CLI.run(["diff", "TestData/peft/gpt2-lora", "TestData/peft/gpt2-base", "--markdown", "--json"])
+    #expect(adapter.status == 64)
+    let help = try CLI.run(["diff", "--help"]).stdout
+    #expect(help.contains("--layers") && help.contains("--markdown"))
+    #expect(help.contains("--layers lists every layer"))
+  }
+
+  // A GGUF with its name and head_count_kv patched: the hyperparameter and the metadata tables,
+  // with a `|` escaped inside a cell.
+  @Test func markdownOfChangedMetadataAndHyperparameters() throws {
+    var bytes = try Array(Data(contentsOf: URL(fileURLWithPath: CLI.root + "/TestData/tiny-llama.Q8_0.gguf")))
+    func offset(of text: String) throws -> Int {
+      let needle = Array(text.utf8)
+      return try #require((0...(bytes.count - needle.count)).first { Array(bytes[$0..<$0 + needle.count]) == needle })
+    }
+    let name = try offset(of: "Tiny Llama")
+    bytes[name + 4] = UInt8(ascii: "|")
+    // The key, its uint32 type tag, then the value (little-endian): 2 becomes 4.
+    let kv = try offset(of: "llama.attention.head_count_kv") + "llama.attention.head_count_kv".utf8.count + 4
+    #expect(bytes[kv] == 2)
+    bytes[kv] = 4
+    let dir = TempDir()
+    _ = dir.write("b.gguf", bytes)
+    FileManager.default.createFile(atPath: dir.path + "/a.gguf", contents: FileManager.default.contents(atPath: CLI.root + "/TestData/tiny-llama.Q8_0.gguf"))
+    let r = try Self.run(in: dir, "--markdown", files: "a.gguf b.gguf")
+    #expect(r.status == 0)
+    #expect(
+      r.stdout.contains(
+        """
+        **verdict**: structurally different: hyperparameters differ (kv_heads); 2 metadata keys differ; parameters equal
+
+        **hyperparameters changed**
+
+        | field | A | B |
+        | :-- | --: | --: |
+        | kv_heads | 2 | 4 |
+
+        **metadata changed**
+
+        | key | A | B |
+        | :-- | :-- | :-- |
+        | `general.name` | string Tiny Llama | string Tiny\\|Llama |
+        | `llama.attention.head_count_kv` | uint32 2 | uint32 4 |
+
+        """))
   }
 }

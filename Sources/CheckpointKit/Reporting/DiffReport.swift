@@ -111,7 +111,7 @@ public enum DiffReport {
       lines.append(lead + (rows.isEmpty ? "" : ":"))
       if !rows.isEmpty {
         var layerTable = TextTable(
-          [.right, .right, .right, .right, .right, .right, .left], fits: [.keep, .keep, .keep, .keep, .keep, .keep, .wrap(min: 16, hanging: 2)])
+          [.right, .right, .right, .right, .right, .right, .left], fits: [.keep, .keep, .keep, .keep, .keep, .keep, .wrap(min: 12, hanging: 2)])
         layerTable.indent = 2
         layerTable.maxWidth = width
         for row in [layerHeader] + rows { layerTable.add(row) }
