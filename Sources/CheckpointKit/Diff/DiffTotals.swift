@@ -10,25 +10,57 @@
 public enum DiffTotals {
   static let towers: Set<Component> = [.vision, .audio, .projector]
 
-  /// Fills `byComponent` and `byLayer` of `diff`, whose tensors are already matched.
-  public static func add(_ a: Catalog, _ b: Catalog, to diff: inout CheckpointDiff) {
-    var components: [Component: CheckpointDiff.ComponentTotals] = [:]
-    var layers: [Int: CheckpointDiff.LayerTotals] = [:]
-    for t in a.tensors {
-      components[t.component, default: .init(component: t.component)].parametersA += t.parameters
-      components[t.component, default: .init(component: t.component)].bytesA += t.bytes ?? 0
-      if let layer = t.layer, !towers.contains(t.component) {
-        layers[layer, default: .init(layer: layer)].parametersA += t.parameters
-        layers[layer, default: .init(layer: layer)].bytesA += t.bytes ?? 0
+  /// Parameters and bytes of one side's tensors, and how many there are.
+  struct Sum {
+    var tensors = 0
+    var parameters: UInt64 = 0
+    var bytes: UInt64 = 0
+
+    mutating func add(_ t: TensorRecord) {
+      tensors += 1
+      parameters = parameters.plus(t.parameters)
+      bytes = bytes.plus(t.bytes ?? 0)
+    }
+  }
+
+  /// One side summed by component (indexed as `Component.allCases`) and by layer: an array
+  /// below 4,096 layers (as `Counter` keeps them), else a dictionary. A 20,000-tensor header is
+  /// summed in one pass without hashing each tensor twice.
+  struct Sums {
+    var components = [Sum](repeating: Sum(), count: Component.allCases.count)
+    var layers: [Sum] = []
+    var farLayers: [Int: Sum] = [:]
+
+    init(_ catalog: Catalog) {
+      for t in catalog.tensors {
+        components[t.component.index].add(t)
+        guard let layer = t.layer, !DiffTotals.towers.contains(t.component) else { continue }
+        if layer < 4096 {
+          if layers.count <= layer { layers += [Sum](repeating: Sum(), count: layer + 1 - layers.count) }
+          layers[layer].add(t)
+        } else {
+          farLayers[layer, default: Sum()].add(t)
+        }
       }
     }
-    for t in b.tensors {
-      components[t.component, default: .init(component: t.component)].parametersB += t.parameters
-      components[t.component, default: .init(component: t.component)].bytesB += t.bytes ?? 0
-      if let layer = t.layer, !towers.contains(t.component) {
-        layers[layer, default: .init(layer: layer)].parametersB += t.parameters
-        layers[layer, default: .init(layer: layer)].bytesB += t.bytes ?? 0
-      }
+
+    func layer(_ k: Int) -> Sum { k < 4096 ? (k < layers.count ? layers[k] : Sum()) : farLayers[k] ?? Sum() }
+    var layerIndices: Set<Int> { Set(layers.indices.filter { layers[$0].tensors > 0 }).union(farLayers.keys) }
+  }
+
+  /// Fills `byComponent` and `byLayer` of `diff`, whose tensors are already matched.
+  public static func add(_ a: Catalog, _ b: Catalog, to diff: inout CheckpointDiff) {
+    let sa = Sums(a), sb = Sums(b)
+    // allCases is the report order.
+    diff.byComponent = Component.allCases.compactMap { c in
+      let x = sa.components[c.index], y = sb.components[c.index]
+      guard x.tensors + y.tensors > 0 else { return nil }
+      return .init(component: c, parametersA: x.parameters, parametersB: y.parameters, bytesA: x.bytes, bytesB: y.bytes)
+    }
+    var layers: [Int: CheckpointDiff.LayerTotals] = [:]
+    for k in sa.layerIndices.union(sb.layerIndices) {
+      let x = sa.layer(k), y = sb.layer(k)
+      layers[k] = .init(layer: k, parametersA: x.parameters, parametersB: y.parameters, bytesA: x.bytes, bytesB: y.bytes)
     }
     // A side's layer row exists whenever it holds a tensor of that layer, so these land in a
     // row already there.
@@ -41,7 +73,6 @@ public enum DiffTotals {
     for c in diff.changed where c.changes.contains("shape") {
       if let layer = c.a.layer, !towers.contains(c.a.component) { layers[layer]?.reshaped.append(withinLayer(c.a.name, layer)) }
     }
-    diff.byComponent = components.values.sorted { $0.component < $1.component }
     diff.byLayer = layers.values.sorted { $0.layer < $1.layer }
     for k in diff.byLayer.indices {
       diff.byLayer[k].onlyInA.sort()
@@ -52,7 +83,7 @@ public enum DiffTotals {
 
   /// `name` from its layer on, without a final `.weight`: `model.layers.12.mlp.gate_proj.weight`
   /// is `mlp.gate_proj`, `blk.12.ffn_gate.weight` is `ffn_gate` (the layer row says which layer).
-  /// A name whose layer is not written as `container.N.` is kept whole.
+  /// A name whose layer is not written as `container.N.` is kept whole (but for `.weight`).
   static func withinLayer(_ name: String, _ layer: Int) -> String {
     let parts = name.split(separator: ".", omittingEmptySubsequences: false)
     let number = String(layer)
