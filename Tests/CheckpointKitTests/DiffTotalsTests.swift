@@ -38,6 +38,28 @@ import Testing
     #expect(DiffReport.layerRows(d, all: true)[0] == ["0", "168", "168", "0", "672 B", "672 B", ""])
   }
 
+  // Consecutive layers that differ alike are one row; a layer that differs otherwise, or after
+  // a gap, starts another. Four layers: 0-1 lose up_proj, 2 loses q_proj, 3 loses up_proj.
+  @Test func layersThatDifferAlikeAreOneRow() throws {
+    let layers = (0..<4).flatMap { k in
+      [("model.layers.\(k).mlp.up_proj.weight", "F32", [12, 8]), ("model.layers.\(k).self_attn.q_proj.weight", "F32", [8, 8])]
+    }
+    let lost: Set = [
+      "model.layers.0.mlp.up_proj.weight", "model.layers.1.mlp.up_proj.weight", "model.layers.2.self_attn.q_proj.weight",
+      "model.layers.3.mlp.up_proj.weight",
+    ]
+    let d = try DiffTests.diff(layers, layers.filter { !lost.contains($0.0) })
+    #expect(
+      DiffReport.layerRows(d, all: false) == [
+        ["0-1", "160", "64", "−96", "640 B", "256 B", "B lacks mlp.up_proj"],
+        ["2", "160", "96", "−64", "640 B", "384 B", "B lacks self_attn.q_proj"],
+        ["3", "160", "64", "−96", "640 B", "256 B", "B lacks mlp.up_proj"],
+      ])
+    #expect(DiffReport.layerLead(d, all: false) == "layers that differ (4 of 4; --layers lists all)")
+    // --layers lists every layer on its own row.
+    #expect(DiffReport.layerRows(d, all: true).map { $0[0] } == ["0", "1", "2", "3"])
+  }
+
   // A transposed tensor keeps the parameter count: the layer differs by its reshaped tensor.
   @Test func aReshapedTensorMakesItsLayerDiffer() throws {
     var b = Self.twoLayers

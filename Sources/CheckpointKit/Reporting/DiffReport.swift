@@ -165,19 +165,35 @@ public enum DiffReport {
   static let layerHeader = ["layer", "params A", "params B", "difference", "bytes A", "bytes B", "what differs"]
 
   /// Every layer with `all`, else those that differ: parameters, B - A, bytes, and the tensors
-  /// only in A, only in B or reshaped, named within the layer.
+  /// only in A, only in B or reshaped, named within the layer. Without `all`, consecutive layers
+  /// that differ alike are one row (`0-31`): a conversion that dropped a tensor from every layer
+  /// is one line, not 32.
   static func layerRows(_ d: CheckpointDiff, all: Bool) -> [[String]] {
-    d.byLayer.filter { all || $0.differs }.map { l in
+    var rows: [[String]] = []
+    // The first layer of the current row and the last layer it covers.
+    var run: (start: CheckpointDiff.LayerTotals, end: Int)?
+    for l in d.byLayer where all || l.differs {
+      if !all, let r = run, r.end == l.layer - 1 {
+        var alike = l
+        alike.layer = r.start.layer
+        if alike == r.start {
+          rows[rows.count - 1][0] = "\(r.start.layer)-\(l.layer)"
+          run = (r.start, l.layer)
+          continue
+        }
+      }
+      run = (l, l.layer)
       let difference = Int64(clamping: l.parametersB) &- Int64(clamping: l.parametersA)
       var what: [String] = []
       if !l.onlyInA.isEmpty { what.append("B lacks " + names(l.onlyInA)) }
       if !l.onlyInB.isEmpty { what.append("B adds " + names(l.onlyInB)) }
       if !l.reshaped.isEmpty { what.append("reshaped " + names(l.reshaped)) }
-      return [
+      rows.append([
         String(l.layer), Units.grouped(l.parametersA), Units.grouped(l.parametersB), signed(difference), Units.bytes(l.bytesA),
         Units.bytes(l.bytesB), what.joined(separator: "; "),
-      ]
+      ])
     }
+    return rows
   }
 
   /// Up to three names, then how many more: a layer that lost everything stays one short cell.
