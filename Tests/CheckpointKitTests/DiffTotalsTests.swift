@@ -151,6 +151,19 @@ import Testing
       DiffReport.verdict(d) == "structurally different: B adds 1 tensor (layer 1 ffn); 14 tensors BF16→Q8_0; parameters +8,192")
   }
 
+  // A name the tables cannot place makes its layer differ even when nothing else does.
+  @Test func anUnmappedTensorIsNamedInItsLayer() throws {
+    let original = try CheckpointLoader.load(Paths.testData("tiny-llama"))
+    var entries = original.tensors.map { (String($0.name), $0.dtype, $0.shape.map { Int($0) }) }
+    entries.append(("model.layers.1.self_attn.q_proj_extra.weight", "BF16", [4]))
+    let dir = TempDir()
+    let hf = try CheckpointLoader.load(dir.write("model.safetensors", DiffTests.safetensors(entries)))
+    let d = Differ.diff(hf, try CheckpointLoader.load(Paths.testData("tiny-llama.Q8_0.gguf")))
+    #expect(d.byLayer.map(\.differs) == [false, true])
+    #expect(d.byLayer[1].unmapped == ["self_attn.q_proj_extra"] && d.byLayer[1].parametersA == 36_996)
+    #expect(DiffReport.layerRows(d, all: false).first?.last == "unmapped self_attn.q_proj_extra")
+  }
+
   @Test func aRequantizedModelHasEqualLayers() throws {
     let d = Differ.diff(try CheckpointLoader.load(Paths.testData("tiny-llama")), try CheckpointLoader.load(Paths.testData("tiny-llama.Q8_0.gguf")))
     #expect(d.byLayer.map(\.layer) == [0, 1])

@@ -208,7 +208,7 @@ import Testing
     let layers = try #require(doc["by_layer"] as? [[String: Any]])
     #expect(layers.map { $0["layer"] as? Int } == [0, 1])
     let one = layers[1]
-    #expect(Set(one.keys) == ["layer", "a", "b", "differs", "only_in_a", "only_in_b", "reshaped"])
+    #expect(Set(one.keys) == ["layer", "a", "b", "differs", "only_in_a", "only_in_b", "reshaped", "unmapped"])
     let a = try #require(one["a"] as? [String: Any]), b = try #require(one["b"] as? [String: Any])
     #expect(a["parameters"] as? Int == 168 && a["bytes"] as? Int == 672 && a["bits_per_weight"] as? Double == 32)
     #expect(b["parameters"] as? Int == 72 && b["bytes"] as? Int == 288)

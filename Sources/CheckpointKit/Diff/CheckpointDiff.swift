@@ -48,7 +48,8 @@ public struct CheckpointDiff: Sendable {
   }
 
   /// Parameters and bytes of one layer on both sides, and the tensors of that layer that are
-  /// only in A, only in B or reshaped, named from the layer on (`mlp.gate_proj`, `ffn_gate`).
+  /// only in A, only in B, reshaped or unmapped, named from the layer on (`mlp.gate_proj`,
+  /// `ffn_gate`).
   public struct LayerTotals: Equatable, Sendable {
     public var layer: Int
     public var parametersA: UInt64 = 0
@@ -58,12 +59,16 @@ public struct CheckpointDiff: Sendable {
     public var onlyInA: [String] = []
     public var onlyInB: [String] = []
     public var reshaped: [String] = []
+    /// Hugging Face tensors of this layer that the name tables cannot place.
+    public var unmapped: [String] = []
     public var bitsPerWeightA: Double? { parametersA == 0 ? nil : Double(bytesA) * 8 / Double(parametersA) }
     public var bitsPerWeightB: Double? { parametersB == 0 ? nil : Double(bytesB) * 8 / Double(parametersB) }
     /// What the text report lists without `--layers`: different parameters, or a tensor added,
-    /// removed or reshaped (a transposed shape keeps the count). Bytes alone do not count: a
-    /// requantization changes every layer's.
-    public var differs: Bool { parametersA != parametersB || !onlyInA.isEmpty || !onlyInB.isEmpty || !reshaped.isEmpty }
+    /// removed, reshaped (a transposed shape keeps the count) or unmapped. Bytes alone do not
+    /// count: a requantization changes every layer's.
+    public var differs: Bool {
+      parametersA != parametersB || !onlyInA.isEmpty || !onlyInB.isEmpty || !reshaped.isEmpty || !unmapped.isEmpty
+    }
   }
 
   public var pathA: String

@@ -70,6 +70,9 @@ public enum DiffTotals {
     for s in diff.onlyInB {
       if let layer = s.layer, !towers.contains(s.component) { layers[layer]?.onlyInB.append(withinLayer(s.name, layer)) }
     }
+    for s in diff.unmapped {
+      if let layer = s.layer, !towers.contains(s.component) { layers[layer]?.unmapped.append(withinLayer(s.name, layer)) }
+    }
     for c in diff.changed where c.changes.contains("shape") {
       if let layer = c.a.layer, !towers.contains(c.a.component) { layers[layer]?.reshaped.append(withinLayer(c.a.name, layer)) }
     }
@@ -78,6 +81,7 @@ public enum DiffTotals {
       diff.byLayer[k].onlyInA.sort()
       diff.byLayer[k].onlyInB.sort()
       diff.byLayer[k].reshaped.sort()
+      diff.byLayer[k].unmapped.sort()
     }
   }
 

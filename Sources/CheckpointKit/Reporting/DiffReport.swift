@@ -165,7 +165,7 @@ public enum DiffReport {
   static let layerHeader = ["layer", "params A", "params B", "difference", "bytes A", "bytes B", "what differs"]
 
   /// Every layer with `all`, else those that differ: parameters, B - A, bytes, and the tensors
-  /// only in A, only in B or reshaped, named within the layer. Without `all`, consecutive layers
+  /// only in A, only in B, reshaped or unmapped, named within the layer. Without `all`, consecutive layers
   /// that differ alike are one row (`0-31`): a conversion that dropped a tensor from every layer
   /// is one line, not 32.
   static func layerRows(_ d: CheckpointDiff, all: Bool) -> [[String]] {
@@ -188,6 +188,7 @@ public enum DiffReport {
       if !l.onlyInA.isEmpty { what.append("B lacks " + names(l.onlyInA)) }
       if !l.onlyInB.isEmpty { what.append("B adds " + names(l.onlyInB)) }
       if !l.reshaped.isEmpty { what.append("reshaped " + names(l.reshaped)) }
+      if !l.unmapped.isEmpty { what.append("unmapped " + names(l.unmapped)) }
       rows.append([
         String(l.layer), Units.grouped(l.parametersA), Units.grouped(l.parametersB), signed(difference), Units.bytes(l.bytesA),
         Units.bytes(l.bytesB), what.joined(separator: "; "),
@@ -295,6 +296,7 @@ public enum DiffReport {
               ("only_in_a", .array(l.onlyInA.map(JSONValue.string))),
               ("only_in_b", .array(l.onlyInB.map(JSONValue.string))),
               ("reshaped", .array(l.reshaped.map(JSONValue.string))),
+              ("unmapped", .array(l.unmapped.map(JSONValue.string))),
             ])
           })
       ),
