@@ -82,7 +82,8 @@ struct DiffCommand: ParsableCommand {
       return
     }
     let diff = Differ.diff(
-      catalogs[0], catalogs[1], configA: ConfigFile.find(for: catalogs[0]), configB: ConfigFile.find(for: catalogs[1]))
+      catalogs[0], catalogs[1], configA: ConfigFile.find(for: catalogs[0]), configB: ConfigFile.find(for: catalogs[1]),
+      listIdentical: all)
     if !quiet {
       if json {
         print(DiffReport.json(diff, all: all).serialized())

@@ -82,7 +82,7 @@ public enum DiffReport {
       for c in d.conventions { lines.append("  " + c) }
     }
     lines.append("")
-    lines.append("\(d.identicalTensors.count) tensor\(d.identicalTensors.count == 1 ? "" : "s") identical\(all || d.identicalTensors.isEmpty ? "" : " (--all lists them)")")
+    lines.append("\(d.identicalCount) tensor\(d.identicalCount == 1 ? "" : "s") identical\(all || d.identicalCount == 0 ? "" : " (--all lists them)")")
     if all {
       for s in d.identicalTensors.sorted(by: order) { lines.append("  " + describe(s)) }
     }
@@ -126,7 +126,7 @@ public enum DiffReport {
           ("explained", .signed(d.explainedDifference)), ("unexplained", .signed(d.parameterDifference - d.explainedDifference)),
         ])
       ),
-      ("tensors_identical", .unsigned(UInt64(d.identicalTensors.count))),
+      ("tensors_identical", .unsigned(UInt64(d.identicalCount))),
       ("tensors_only_in_a", .array(d.onlyInA.map(side))),
       ("tensors_only_in_b", .array(d.onlyInB.map(side))),
       (
