@@ -9,7 +9,7 @@ struct DiffCommand: ParsableCommand {
     discussion: """
       Same format: tensors are matched by name. Hugging Face safetensors against GGUF: names are mapped to llama.cpp's (Llama, Mistral, Mixtral, Qwen2, Qwen2-MoE, Gemma 1/2/3), shapes compared in PyTorch order, per-expert tensors gathered into GGUF's stacked ffn_*_exps, and the converter's conventions accounted for, not reported: a head tied in one file and written out in the other, dropped rotary_emb.inv_freq buffers, the Q/K permutation (same shape). Names the mapping cannot place are listed as unmapped. Hyperparameters are compared through the fields the audit reads (GGUF keys, config.json); metadata keys within one format (arrays by type, length and content hash).
 
-      Adapter mode: when one side is a PEFT adapter (a directory with adapter_config.json and adapter_model.safetensors, or tensors named lora_A/lora_B), in either order, the other side is its base and the diff checks the fit: every lora_A/lora_B pair names a base module (PEFT's base_model.model. prefix removed; a prefix the base lacks, like GPT-2's transformer., is allowed), lora_A in-features and lora_B out-features equal the module's (fan_in_fan_out: Conv1D stores [in, out]), the rank equals r (or rank_pattern); modules_to_save copies match the base module's shape, and copies of modules the base lacks (a classifier head) are listed as new, not as misfits. It prints PEFT's "trainable params: x || all params: y || trainable%" line from the files (all = base + adapter). Exit status 1 whenever the adapter does not fit (with or without --exit-code); 0 when it fits. A GGUF base, or two adapters, is not supported in adapter mode (one-line error, exit 64).
+      Adapter mode: when one side is an adapter (a directory with adapter_config.json and adapter_model.safetensors, a file with lora_A/lora_B tensors, or a GGUF adapter written by llama.cpp's convert_lora_to_gguf.py), in either order, the other side is its base (safetensors or GGUF) and the diff checks the fit. LoRA: every lora_A/lora_B pair names a base module (PEFT's base_model.model. prefix removed; a prefix the base lacks, like GPT-2's transformer., is allowed; on a GGUF base, names are mapped to llama.cpp's), lora_A in-features and lora_B out-features equal the module's (fan_in_fan_out: Conv1D stores [in, out]), the rank equals r (or rank_pattern). The other PEFT types are checked by their own layouts: AdaLoRA (rank init_r, lora_E), IA3 (one scale per out-feature, per in-feature for feedforward_modules), LoHa, LoKr (kron(w1, w2) = out x in), VeRA, prompt and P-tuning (virtual tokens as wide as the embedding), prefix tuning (layers x 2 x the key/value width). modules_to_save copies match the base module's shape, and copies of modules the base lacks (a classifier head) are listed as new, not as misfits. It prints PEFT's "trainable params: x || all params: y || trainable%" line from the files (all = base + adapter). Exit status 1 whenever the adapter does not fit (with or without --exit-code); 0 when it fits. Two adapters, or a PEFT type not listed here, is a one-line error (exit 64).
 
       The text report ends with the table by component and the layers that differ (parameters, or a tensor added, removed, reshaped or unmapped in that layer, named within it: "B lacks mlp.gate_proj"; consecutive layers that differ alike share a row, "0-31"); --layers lists every layer. Layers are the language model's: an encoder tower's (vision, audio) are in its component row. --markdown writes the same report as GitHub-flavoured Markdown tables, to paste into an issue (adapter mode too).
 
@@ -91,7 +91,8 @@ struct DiffCommand: ParsableCommand {
       return
     }
     let diff = Differ.diff(
-      catalogs[0], catalogs[1], configA: ConfigFile.find(for: catalogs[0]), configB: ConfigFile.find(for: catalogs[1]))
+      catalogs[0], catalogs[1], configA: ConfigFile.find(for: catalogs[0]), configB: ConfigFile.find(for: catalogs[1]),
+      listIdentical: all)
     if !quiet {
       if json {
         print(DiffReport.json(diff, all: all).serialized())
@@ -108,8 +109,10 @@ struct DiffCommand: ParsableCommand {
 
   /// Adapter mode: the fit check replaces the structural diff; not fitting is always exit 1.
   func runAdapterMode(adapter: Catalog, config: AdapterConfig?, base: Catalog) throws {
-    if base.format == .gguf || base.format == .splitGGUF {
-      printError("error: adapter mode needs a safetensors base; \(base.path) is GGUF (PEFT names cannot be mapped onto GGUF's)")
+    let type = AdapterChecker.type(of: adapter, config: config)
+    guard AdapterChecker.supportedTypes.contains(type) else {
+      printError(
+        "error: \(adapter.path): peft_type \(type) is not one adapter mode checks (\(AdapterChecker.supportedTypes.joined(separator: ", ")))")
       throw ExitCode(64)
     }
     let fit = AdapterChecker.check(adapter: adapter, config: config, base: base)

@@ -181,8 +181,24 @@ import Testing
     ("x.lora_embedding_A.weight", false),
   ])
   func loraPartsAreFoundOverBytes(name: String, expected: Bool) {
-    #expect(AdapterChecker.hasLoraPart(Substring(name).utf8) == expected)
+    #expect(AdapterChecker.hasLoraPart(Substring(name)) == expected)
     // The same answer as the String search it replaces.
     #expect((name.contains(".lora_A.") || name.contains(".lora_B.")) == expected)
+  }
+
+  /// The word-at-a-time search at every position and length: the pattern across word borders, in
+  /// the overlapping last word, beside other underscores, and almost-patterns.
+  @Test func loraPartsAtEveryOffset() {
+    for length in 8...40 {
+      for at in 0...(length - 8) {
+        for part in [".lora_A.", ".lora_B.", ".lora_C.", ".lorb_A.", "_lora_A.", ".lora_A_"] {
+          let filler = Array("q_p.o_j_x".utf8)
+          var bytes = (0..<length).map { filler[$0 % filler.count] }
+          bytes.replaceSubrange(at..<(at + 8), with: part.utf8)
+          let name = String(decoding: bytes, as: UTF8.self)
+          #expect(AdapterChecker.hasLoraPart(Substring(name)) == (name.contains(".lora_A.") || name.contains(".lora_B.")), "\(name)")
+        }
+      }
+    }
   }
 }

@@ -102,14 +102,29 @@ import Testing
     #expect(lines[1] == "  model.layers.0.self_attn.q_proj: rank 4, adapter_config.json says r = 8")
     #expect(lines[2] == "  model.layers.1.self_attn.v_proj: lora_B out-features 24, the base's model.layers.1.self_attn.v_proj has 16")
     #expect(try CLI.run(["diff", "TestData/peft/llama48-lora", "TestData/peft/llama-base", "--quiet"]).status == 1)
-    // A GGUF base: a one-line error, usage status.
-    let gguf = try CLI.run(["diff", "TestData/peft/llama-lora", "TestData/tiny-llama.Q8_0.gguf"])
-    #expect(gguf.status == 64)
-    #expect(gguf.stderr.hasPrefix("error: adapter mode needs a safetensors base"))
+    // A GGUF base (llama.cpp's conversion of llama-base), and llama.cpp's GGUF form of the adapter.
+    let gguf = try CLI.run(["diff", "TestData/peft/llama-lora", "TestData/peft/llama-base.gguf"])
+    #expect(gguf.status == 0)
+    #expect(gguf.stdout.hasPrefix("adapter fits the base: 4 LoRA pairs checked\n"))
+    let both = try CLI.run(["diff", "TestData/peft/llama-base.gguf", "TestData/peft/llama-lora-bad.gguf"])
+    #expect(both.status == 1)
+    #expect(both.stdout.hasPrefix("adapter does not fit the base: 1 problem\n  blk.1.attn_v: lora_B out-features 24, the base's blk.1.attn_v has 16\n"))
+    #expect(try CLI.run(["diff", "TestData/peft/llama-ia3", "TestData/peft/llama-base"]).stdout.hasPrefix("adapter fits the base: 6 IA3 modules checked\n"))
+    // A PEFT type whose layout adapter mode does not know: a one-line error, usage status.
+    let dir = TempDir()
+    try FileManager.default.createDirectory(atPath: dir.path + "/oft", withIntermediateDirectories: true)
+    dir.write("oft/adapter_config.json", Array(#"{"peft_type": "OFT", "r": 4}"#.utf8))
+    dir.write("oft/adapter_model.safetensors", Array(try Data(contentsOf: URL(fileURLWithPath: "TestData/peft/llama-lora/adapter_model.safetensors"))))
+    let oft = try CLI.run(["diff", dir.path + "/oft", "TestData/peft/llama-base"])
+    #expect(oft.status == 64)
+    #expect(oft.stderr == "error: \(dir.path)/oft: peft_type OFT is not one adapter mode checks (LORA, ADALORA, IA3, LOHA, LOKR, VERA, PROMPT_TUNING, P_TUNING, PREFIX_TUNING)\n")
     let two = try CLI.run(["diff", "TestData/peft/llama-lora", "TestData/peft/llama-lora-bad"])
     #expect(two.status == 64 && two.stderr.contains("are PEFT adapters"))
     let help = try CLI.run(["diff", "--help"])
-    #expect(help.stdout.contains("Exit status 1 whenever the adapter does not fit"))
+    // ArgumentParser wraps the discussion: compare it with the line breaks taken out.
+    let flat = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    #expect(flat.contains("Exit status 1 whenever the adapter does not fit"))
+    #expect(flat.contains("a GGUF adapter written by llama.cpp's convert_lora_to_gguf.py"))
   }
 
   @Test func adapterModeJSONKeys() throws {

@@ -5,8 +5,9 @@ public struct AdapterFit: Equatable, Sendable {
   public struct Problem: Equatable, Sendable {
     /// The module as the adapter names it, PEFT's `base_model.model.` prefix removed.
     public var module: String
-    /// `missing_module`, `in_features`, `out_features`, `rank`, `rank_pair`, `missing_pair`,
-    /// `not_a_matrix`, `shape` (a modules_to_save copy).
+    /// `missing_module`, `in_features`, `out_features`, `rank`, `rank_pair`, `missing_pair`
+    /// (LoRA), `missing_part` (LoHa, LoKr), `not_a_matrix`, `shape` (a modules_to_save copy or
+    /// VeRA's shared projections), `virtual_tokens`, `token_dim`, `layers` (prompt learning).
     public var kind: String
     public var expected: [UInt64]
     public var found: [UInt64]
@@ -18,9 +19,14 @@ public struct AdapterFit: Equatable, Sendable {
   public var problems: [Problem] = []
   /// modules_to_save copies of modules the base lacks (a task head): new, not misfits.
   public var newModules: [String] = []
-  /// lora_A/lora_B pairs checked.
+  /// PEFT's type name (`LORA`, `IA3`, `PREFIX_TUNING`...).
+  public var adapterType = "LORA"
+  /// lora_A/lora_B pairs found.
   public var pairs = 0
-  /// Every tensor the adapter file stores: the LoRA matrices and the modules_to_save copies.
+  /// Adapted modules found in the base and checked.
+  public var modulesChecked = 0
+  /// Every tensor the adapter file stores (the adapter's matrices or vectors and the
+  /// modules_to_save copies), except VeRA's frozen shared projections.
   public var trainableParameters: UInt64 = 0
   public var baseParameters: UInt64 = 0
 

@@ -78,7 +78,9 @@ public struct CheckpointDiff: Sendable {
   public var onlyInA: [Side] = []
   public var onlyInB: [Side] = []
   public var changed: [Changed] = []
-  /// Tensors in both, unchanged.
+  /// How many tensors are in both, unchanged.
+  public var identicalCount = 0
+  /// Those tensors, when the diff was asked to list them (`Differ.diff(listIdentical:)`).
   public var identicalTensors: [Side] = []
   /// Hugging Face tensors the name tables cannot place (never dropped).
   public var unmapped: [Side] = []

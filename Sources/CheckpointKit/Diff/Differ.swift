@@ -3,11 +3,16 @@
 /// tensors are gathered into the stacked tensor GGUF stores, and the converter's conventions
 /// (tied head written out or left out, `rotary_emb.inv_freq` dropped) are accounted for.
 public enum Differ {
-  public static func diff(_ a: Catalog, _ b: Catalog, configA: ConfigFile? = nil, configB: ConfigFile? = nil) -> CheckpointDiff {
+  /// `listIdentical`: also keep the unchanged tensors (for `--all`); they are counted either way.
+  public static func diff(
+    _ a: Catalog, _ b: Catalog, configA: ConfigFile? = nil, configB: ConfigFile? = nil, listIdentical: Bool = true
+  ) -> CheckpointDiff {
     let ggufA = isGGUF(a), ggufB = isGGUF(b)
     var result = CheckpointDiff(pathA: a.path, pathB: b.path, crossFormat: ggufA != ggufB)
-    result.parametersA = a.tensors.reduce(0) { $0.plus($1.parameters) }
-    result.parametersB = b.tensors.reduce(0) { $0.plus($1.parameters) }
+    result.parametersA = a.tensors.indices.reduce(0) { $0.plus(a.tensors[$1].parameters) }
+    result.parametersB = b.tensors.indices.reduce(0) { $0.plus(b.tensors[$1].parameters) }
+    // One format: names are matched as they are. Across formats the entries below are mapped first.
+    if !result.crossFormat { SameFormatMatcher.match(a, b, listIdentical: listIdentical, into: &result) }
 
     var unmapped: [CheckpointDiff.Side] = []
     var conventions: [String] = []
@@ -51,8 +56,8 @@ public enum Differ {
       }
       return out
     }
-    let entriesA = keyed(a, mapFromHF: result.crossFormat && !ggufA, sign: -1)
-    let entriesB = keyed(b, mapFromHF: result.crossFormat && !ggufB, sign: 1)
+    let entriesA = result.crossFormat ? keyed(a, mapFromHF: !ggufA, sign: -1) : []
+    let entriesB = result.crossFormat ? keyed(b, mapFromHF: !ggufB, sign: 1) : []
     var indexB: [String: Int] = [:]
     for (k, (name, _)) in entriesB.enumerated() { indexB[name] = k }
     var matchedB = Set<Int>()
@@ -69,7 +74,8 @@ public enum Differ {
       if sa.dtype != sb.dtype { changes.append("dtype") }
       if sa.bytes != sb.bytes { changes.append("bytes") }
       if changes.isEmpty {
-        result.identicalTensors.append(sa)
+        result.identicalCount += 1
+        if listIdentical { result.identicalTensors.append(sa) }
       } else {
         result.changed.append(CheckpointDiff.Changed(a: sa, b: sb, changes: changes))
       }
@@ -99,11 +105,11 @@ public enum Differ {
       tie(&onlyA, entriesB, a.path, b.path, config: configA, sign: -1)
       tie(&onlyB, entriesA, b.path, a.path, config: configB, sign: 1)
     }
-    result.onlyInA = onlyA.map { $0.1 }
-    result.onlyInB = onlyB.map { $0.1 }
-    result.unmapped = unmapped
-    result.conventions = conventions
-    result.explainedDifference = explained
+    result.onlyInA += onlyA.map { $0.1 }
+    result.onlyInB += onlyB.map { $0.1 }
+    result.unmapped += unmapped
+    result.conventions += conventions
+    result.explainedDifference += explained
 
     if !result.crossFormat { result.metadataChanged = metadataChanges(a.metadata, b.metadata) }
     if let ha = hyperparameters(a, ggufA, configA), let hb = hyperparameters(b, ggufB, configB) {

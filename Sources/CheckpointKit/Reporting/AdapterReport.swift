@@ -3,11 +3,26 @@
 public enum AdapterReport {
   public static func verdict(_ f: AdapterFit) -> String {
     if f.fits {
-      return "adapter fits the base: \(f.pairs) LoRA pair\(f.pairs == 1 ? "" : "s") checked"
+      return "adapter fits the base: " + checked(f)
         + (f.newModules.isEmpty ? "" : "; \(f.newModules.count) new module\(f.newModules.count == 1 ? "" : "s") (\(f.newModules.joined(separator: ", ")))")
     }
     return "adapter does not fit the base: \(f.problems.count) problem\(f.problems.count == 1 ? "" : "s")"
   }
+
+  /// What was checked, in the adapter type's own terms.
+  static func checked(_ f: AdapterFit) -> String {
+    switch f.adapterType {
+    case "LORA": return "\(f.pairs) LoRA pair\(f.pairs == 1 ? "" : "s") checked"
+    case "PROMPT_TUNING", "P_TUNING", "PREFIX_TUNING": return "\(names[f.adapterType] ?? f.adapterType) virtual tokens checked"
+    default: return "\(f.modulesChecked) \(names[f.adapterType] ?? f.adapterType) module\(f.modulesChecked == 1 ? "" : "s") checked"
+    }
+  }
+
+  /// PEFT's types as its documentation writes them.
+  static let names = [
+    "ADALORA": "AdaLoRA", "IA3": "IA3", "LOHA": "LoHa", "LOKR": "LoKr", "VERA": "VeRA",
+    "PROMPT_TUNING": "prompt-tuning", "P_TUNING": "P-tuning", "PREFIX_TUNING": "prefix-tuning",
+  ]
 
   /// PEFT's print_trainable_parameters line, with "all" = base + adapter from the files.
   public static func trainableLine(_ f: AdapterFit) -> String {
@@ -70,7 +85,9 @@ public enum AdapterReport {
               })
           ),
           ("new_modules", .array(f.newModules.map(JSONValue.string))),
+          ("adapter_type", .string(f.adapterType)),
           ("lora_pairs", .int(f.pairs)),
+          ("modules_checked", .int(f.modulesChecked)),
           ("trainable_parameters", .unsigned(f.trainableParameters)),
           ("base_parameters", .unsigned(f.baseParameters)),
           ("trainable_percent", .double(f.trainablePercent)),

@@ -125,7 +125,7 @@ public enum DiffReport {
 
   /// `5 tensors identical (--all lists them)`.
   static func identicalLine(_ d: CheckpointDiff, all: Bool) -> String {
-    "\(d.identicalTensors.count) tensor\(d.identicalTensors.count == 1 ? "" : "s") identical\(all || d.identicalTensors.isEmpty ? "" : " (--all lists them)")"
+    "\(d.identicalCount) tensor\(d.identicalCount == 1 ? "" : "s") identical\(all || d.identicalCount == 0 ? "" : " (--all lists them)")"
   }
 
   /// What changed in a tensor found on both sides: `shape [12, 8] -> [16, 8], 384 B -> 512 B`.
@@ -234,7 +234,7 @@ public enum DiffReport {
           ("explained", .signed(d.explainedDifference)), ("unexplained", .signed(d.parameterDifference - d.explainedDifference)),
         ])
       ),
-      ("tensors_identical", .unsigned(UInt64(d.identicalTensors.count))),
+      ("tensors_identical", .unsigned(UInt64(d.identicalCount))),
       ("tensors_only_in_a", .array(d.onlyInA.map(side))),
       ("tensors_only_in_b", .array(d.onlyInB.map(side))),
       (
