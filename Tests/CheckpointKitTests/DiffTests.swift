@@ -266,9 +266,10 @@ import Testing
     #expect(reshaped.first?.b.name == "blk.0.attn_k.weight")
     #expect(reshaped.first?.a.shape == [64, 32] && reshaped.first?.b.shape == [32, 64])
     #expect(d.unmapped.map(\.name) == ["model.layers.0.self_attn.q_proj_extra.weight"])
-    // The head (-32,768) and the buffer (8) are explained; the missing up_proj (+8,192 in B) and
-    // the unmapped tensor (4) are not.
-    #expect(d.explainedDifference == -32_768 - 8)
+    // The head (-32,768) is explained; the dropped buffer holds no parameters (it is not learned:
+    // it is noted, and counts for nothing); the missing up_proj (+8,192 in B) and the unmapped
+    // tensor (4) are not explained.
+    #expect(d.explainedDifference == -32_768)
     #expect(d.parameterDifference - d.explainedDifference == 8_192 - 4)
     #expect(d.conventions.count == 2)
     #expect(d.structurallyDifferent)

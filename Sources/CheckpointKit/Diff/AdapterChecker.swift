@@ -76,7 +76,7 @@ public enum AdapterChecker {
     var fit = AdapterFit(adapterPath: adapter.path, basePath: base.path)
     let config = config ?? AdapterConfig()
     fit.adapterType = type(of: adapter, config: config)
-    fit.baseParameters = base.tensors.reduce(0) { $0.plus($1.parameters) }
+    fit.baseParameters = base.tensors.reduce(0) { $0.plus($1.learned) }
     let index = AdapterBase(base)
 
     // The adapter's tensors by module: part -> shape, in order of first appearance.

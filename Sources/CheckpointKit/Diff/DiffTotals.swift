@@ -2,11 +2,12 @@
 /// so "blk.12 lost its ffn_gate" or "the vision tower was dropped" reads at a glance. Kept apart
 /// from `Differ`'s matching: the totals read the catalogs and the matched result, nothing more.
 ///
-/// Both sum every tensor of each catalog, as the parameter totals do. A layer row holds the
-/// tensors the classifier gave a layer number, except those of an encoder tower (vision, audio,
-/// their projector): a vision encoder numbers its own blocks, and its layer 3 is not the
-/// language model's layer 3. Tensors without a layer (embedding, final norm, head) and the
-/// towers are in the component rows only.
+/// Both sum every tensor of each catalog, as the parameter totals do: bytes of all, parameters
+/// as the summary counts them (`learned`: none in buffers or quantization bookkeeping). A layer
+/// row holds the tensors the classifier gave a layer number, except those of an encoder tower
+/// (vision, audio, their projector): a vision encoder numbers its own blocks, and its layer 3 is
+/// not the language model's layer 3. Tensors without a layer (embedding, final norm, head) and
+/// the towers are in the component rows only.
 public enum DiffTotals {
   static let towers: Set<Component> = [.vision, .audio, .projector]
 
@@ -35,7 +36,7 @@ public enum DiffTotals {
       // Fields read in place, by index: a copy of each 144-byte record costs (see Differ).
       let tensors = catalog.tensors
       for k in tensors.indices {
-        let component = tensors[k].component, parameters = tensors[k].parameters, bytes = tensors[k].bytes
+        let component = tensors[k].component, parameters = tensors[k].learned, bytes = tensors[k].bytes
         components[component.index].add(parameters, bytes)
         guard let layer = tensors[k].layer, !DiffTotals.towers.contains(component) else { continue }
         if layer < 4096 {

@@ -9,8 +9,8 @@ public enum Differ {
   ) -> CheckpointDiff {
     let ggufA = isGGUF(a), ggufB = isGGUF(b)
     var result = CheckpointDiff(pathA: a.path, pathB: b.path, crossFormat: ggufA != ggufB)
-    result.parametersA = a.tensors.indices.reduce(0) { $0.plus(a.tensors[$1].parameters) }
-    result.parametersB = b.tensors.indices.reduce(0) { $0.plus(b.tensors[$1].parameters) }
+    result.parametersA = a.tensors.indices.reduce(0) { $0.plus(a.tensors[$1].learned) }
+    result.parametersB = b.tensors.indices.reduce(0) { $0.plus(b.tensors[$1].learned) }
     // One format: names are matched as they are. Across formats the entries below are mapped first.
     if !result.crossFormat { SameFormatMatcher.match(a, b, listIdentical: listIdentical, into: &result) }
 
@@ -30,7 +30,7 @@ public enum Differ {
       for t in catalog.tensors {
         if GGUFNameMap.isDroppedBuffer(t.name) {
           dropped += 1
-          explained += sign * Int64(clamping: t.parameters)
+          explained += sign * Int64(clamping: t.learned)
           continue
         }
         guard let target = GGUFNameMap.target(t.name, gemmaPostNorms: gemma) else {
@@ -124,7 +124,7 @@ public enum Differ {
 
   static func side(_ t: TensorRecord) -> CheckpointDiff.Side {
     CheckpointDiff.Side(
-      name: String(t.name), dtype: t.dtype, shape: Array(t.shape), parameters: t.parameters, bytes: t.bytes,
+      name: String(t.name), dtype: t.dtype, shape: Array(t.shape), parameters: t.learned, bytes: t.bytes,
       component: t.component, layer: t.layer)
   }
 
@@ -228,4 +228,10 @@ extension String {
     }
     return self
   }
+}
+
+extension TensorRecord {
+  /// The parameters this tensor holds as the summary counts them: none for a buffer (position
+  /// ids, a causal mask, rotary frequencies) or quantization bookkeeping (scales, zero points).
+  var learned: UInt64 { role == .parameter ? parameters : 0 }
 }
