@@ -81,6 +81,9 @@ import Testing
     #expect(DiffReport.layerLead(d, all: false) == "all 2 layers have equal parameters (--layers lists them)")
     #expect(DiffReport.layerRows(d, all: false).isEmpty)
     #expect(DiffReport.layerLead(d, all: true) == "by layer (2 layers)")
+    // DiffTests.base has a layer 0 only.
+    let one = try DiffTests.diff(DiffTests.base, DiffTests.base)
+    #expect(DiffReport.layerLead(one, all: false) == "the one layer has equal parameters (--layers lists them)")
   }
 
   // An encoder tower numbers its own blocks: dropped, it is named in the verdict and it does

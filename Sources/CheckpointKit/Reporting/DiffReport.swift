@@ -158,16 +158,16 @@ public enum DiffReport {
     guard !d.byLayer.isEmpty else { return nil }
     let n = d.byLayer.count, differing = d.byLayer.filter(\.differs).count
     if all { return "by layer (\(n) layer\(n == 1 ? "" : "s"))" }
-    if differing == 0 { return "all \(n) layer\(n == 1 ? " has" : "s have") equal parameters (--layers lists them)" }
+    if differing == 0 { return (n == 1 ? "the one layer has" : "all \(n) layers have") + " equal parameters (--layers lists them)" }
     return "layers that differ (\(differing) of \(n); --layers lists all)"
   }
 
   static let layerHeader = ["layer", "params A", "params B", "difference", "bytes A", "bytes B", "what differs"]
 
   /// Every layer with `all`, else those that differ: parameters, B - A, bytes, and the tensors
-  /// only in A, only in B, reshaped or unmapped, named within the layer. Without `all`, consecutive layers
-  /// that differ alike are one row (`0-31`): a conversion that dropped a tensor from every layer
-  /// is one line, not 32.
+  /// only in A, only in B, reshaped or unmapped, named within the layer. Without `all`,
+  /// consecutive layers that differ alike are one row (`0-31`): a conversion that dropped a
+  /// tensor from every layer is one line, not 32.
   static func layerRows(_ d: CheckpointDiff, all: Bool) -> [[String]] {
     var rows: [[String]] = []
     // The first layer of the current row and the last layer it covers.
