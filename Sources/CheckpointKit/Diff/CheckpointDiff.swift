@@ -19,7 +19,9 @@ public struct CheckpointDiff: Sendable {
   public struct Changed: Equatable, Sendable {
     public var a: Side
     public var b: Side
-    /// Of `shape`, `dtype`, `bytes`, in that order.
+    /// Of `shape` (or `packing`: the stored shape differs because one side packs several
+    /// weights per element, and the weights are as many), `dtype`, `bytes`, in that order. A
+    /// weight paired with its quantized form has another name on that side.
     public var changes: [String]
   }
 
@@ -77,6 +79,10 @@ public struct CheckpointDiff: Sendable {
   public var crossFormat: Bool
   public var onlyInA: [Side] = []
   public var onlyInB: [Side] = []
+  /// Quantization bookkeeping (scales, zero points, group indices) in one side only: what
+  /// quantizing added or dequantizing dropped. Not structural, and holding no parameters.
+  public var bookkeepingOnlyInA: [Side] = []
+  public var bookkeepingOnlyInB: [Side] = []
   public var changed: [Changed] = []
   /// How many tensors are in both, unchanged.
   public var identicalCount = 0
@@ -101,7 +107,9 @@ public struct CheckpointDiff: Sendable {
   public var parameterDifference: Int64 { Int64(clamping: parametersB) &- Int64(clamping: parametersA) }
 
   /// Nothing differs at all (dtype and metadata included; conventions do not count).
-  public var identical: Bool { !structurallyDifferent && changed.isEmpty && metadataChanged.isEmpty }
+  public var identical: Bool {
+    !structurallyDifferent && changed.isEmpty && metadataChanged.isEmpty && bookkeepingOnlyInA.isEmpty && bookkeepingOnlyInB.isEmpty
+  }
 
   /// A tensor added, removed, unmapped or reshaped, or a hyperparameter changed: what
   /// `--exit-code` fails on. Dtype and byte changes alone (quantization) are not structural.
