@@ -36,6 +36,14 @@ import Testing
     #expect(d.parametersA == 85_001 && d.parametersB == 85_001)
     #expect(!d.structurallyDifferent && !d.identical)
     #expect(d.metadataChanged.map(\.key) == ["quantization"])
+    #expect(
+      DiffReport.verdict(d)
+        == "same model, quantized: 20 tensors F32→I8; quantization adds 20 bookkeeping tensors (scale); 1 metadata key differ; parameters equal")
+    let text = DiffReport.text(d)
+    #expect(text.contains("\nquantization bookkeeping only in B (20):\n  scale  20 tensors, 6.44 kB\n"))
+    #expect(text.contains("    core.block.dw_weight -> core.block.dw_weight.qweight  F32 -> I8, 768 B -> 192 B\n"))
+    // The other way round: dequantized.
+    #expect(DiffReport.verdict(Differ.diff(b, a)).hasPrefix("same model, dequantized: 20 tensors I8→F32; B drops 20 bookkeeping tensors (scale);"))
   }
 
   @Test func gptqPackedWeightsPairWithTheirOriginals() throws {
@@ -57,6 +65,11 @@ import Testing
     #expect(d.bookkeepingOnlyInB.map(\.name) == ["l.qzeros", "l.scales", "l.g_idx"])
     #expect(d.onlyInA.isEmpty && d.onlyInB.isEmpty && d.identicalCount == 1)
     #expect(!d.structurallyDifferent && d.parameterDifference == 0)
+    #expect(DiffReport.verdict(d) == "same model, quantized: 1 tensor F16→I32 packed; quantization adds 3 bookkeeping tensors (qzeros, scales, g_idx); parameters equal")
+    #expect(DiffReport.changeText(c) == "packed [64, 256] -> [32, 64], F16 -> I32, 32.8 kB -> 8.19 kB")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(DiffReport.json(d).serialized().utf8)) as? [String: Any])
+    #expect((json["bookkeeping_only_in_b"] as? [[String: Any]])?.map { $0["name"] as? String } == ["l.qzeros", "l.scales", "l.g_idx"])
+    #expect((json["tensors_changed"] as? [[String: Any]])?.first?["changes"] as? [String] == ["packing", "dtype", "bytes"])
     // Dequantized: the other way round.
     let back = Differ.diff(gptq, plain)
     #expect(back.changed.map(\.b.name) == ["l.weight"] && back.changed.first?.changes == ["packing", "dtype", "bytes"])

@@ -79,7 +79,7 @@ import Testing
     #expect(d.changed[0].a.bytes == 256 && d.changed[0].b.bytes == 128)
     #expect(!d.structurallyDifferent && !d.identical)
     #expect(d.parameterDifference == 0)
-    #expect(DiffReport.verdict(d) == "same structure: 1 tensor F32→F16; parameters equal")
+    #expect(DiffReport.verdict(d) == "same model, requantized: 1 tensor F32→F16; parameters equal")
     let attention = try #require(d.byComponent.first { $0.component == .attention })
     #expect(attention.bitsPerWeightA == 32 && attention.bitsPerWeightB == 16)
   }

@@ -17,16 +17,54 @@ public enum DiffReport {
     if !d.hyperparametersChanged.isEmpty {
       parts.append("hyperparameters differ (\(d.hyperparametersChanged.map(\.field).joined(separator: ", ")))")
     }
-    let retyped = d.changed.filter { $0.changes == ["dtype", "bytes"] || $0.changes == ["dtype"] }
+    let retyped = d.changed.filter { !$0.changes.contains("shape") && $0.changes.contains("dtype") }
     if !retyped.isEmpty {
-      let pairs = Set(retyped.map { "\($0.a.dtype)→\($0.b.dtype)" }).sorted().joined(separator: ", ")
-      parts.append("\(retyped.count) tensor\(retyped.count == 1 ? "" : "s") \(pairs)")
+      let pairs = Set(retyped.map { "\($0.a.dtype)→\($0.b.dtype)" + ($0.changes.contains("packing") ? " packed" : "") }).sorted()
+      parts.append("\(retyped.count) tensor\(retyped.count == 1 ? "" : "s") \(pairs.joined(separator: ", "))")
     }
+    if !d.bookkeepingOnlyInB.isEmpty { parts.append("quantization adds " + bookkeepingCount(d.bookkeepingOnlyInB)) }
+    if !d.bookkeepingOnlyInA.isEmpty { parts.append("B drops " + bookkeepingCount(d.bookkeepingOnlyInA)) }
     if !d.metadataChanged.isEmpty { parts.append("\(d.metadataChanged.count) metadata key\(d.metadataChanged.count == 1 ? "" : "s") differ") }
     let unexplained = d.parameterDifference - d.explainedDifference
-    parts.append(unexplained == 0 ? "parameters equal" : "parameters " + signed(unexplained))
-    let lead = d.structurallyDifferent ? "structurally different" : (d.crossFormat ? "same model, converted" : "same structure")
-    return lead + ": " + parts.joined(separator: "; ")
+    parts.append(unexplained == 0 ? "parameters equal" : "parameters " + signed(unexplained) + approximate(unexplained))
+    return lead(d) + ": " + parts.joined(separator: "; ")
+  }
+
+  /// What kind of difference, before the details: structural, a conversion, a quantization (or
+  /// its reverse), a requantization in place, or headers alike but for metadata.
+  static func lead(_ d: CheckpointDiff) -> String {
+    if d.structurallyDifferent { return "structurally different" }
+    if d.crossFormat { return "same model, converted" }
+    if !d.bookkeepingOnlyInB.isEmpty && d.bookkeepingOnlyInA.isEmpty { return "same model, quantized" }
+    if !d.bookkeepingOnlyInA.isEmpty && d.bookkeepingOnlyInB.isEmpty { return "same model, dequantized" }
+    if !d.changed.isEmpty || !d.bookkeepingOnlyInA.isEmpty { return "same model, requantized" }
+    return "structurally identical"
+  }
+
+  /// `20 bookkeeping tensors (scale)`: the kinds by their last name component.
+  static func bookkeepingCount(_ sides: [CheckpointDiff.Side]) -> String {
+    "\(sides.count) bookkeeping tensor\(sides.count == 1 ? "" : "s") (\(bookkeepingKinds(sides).map(\.kind).joined(separator: ", ")))"
+  }
+
+  /// Bookkeeping tensors by kind (`scales`, `qzeros`, `g_idx`), in order of first appearance,
+  /// with their count and bytes: quantizing a model adds hundreds, one line per kind reads better.
+  static func bookkeepingKinds(_ sides: [CheckpointDiff.Side]) -> [(kind: String, count: Int, bytes: UInt64)] {
+    var out: [(kind: String, count: Int, bytes: UInt64)] = []
+    for s in sides {
+      let kind = s.name.split(separator: ".").last.map(String.init) ?? s.name
+      if let k = out.firstIndex(where: { $0.kind == kind }) {
+        out[k].count += 1
+        out[k].bytes = out[k].bytes.plus(s.bytes ?? 0)
+      } else {
+        out.append((kind, 1, s.bytes ?? 0))
+      }
+    }
+    return out
+  }
+
+  /// ` (−0.82B)` beside a difference of a million or more, as a headline size would say it.
+  static func approximate(_ x: Int64) -> String {
+    x.magnitude < 1_000_000 ? "" : " (" + (x > 0 ? "+" : "−") + Units.count(x.magnitude) + ")"
   }
 
   /// Where the tensors of a verdict's count sit, when that is one place: `layer 12 ffn` (one
@@ -81,6 +119,12 @@ public enum DiffReport {
       }
     }
     grouped(unmappedTitle, d.unmapped)
+    for (title, sides) in [("quantization bookkeeping only in A", d.bookkeepingOnlyInA), ("quantization bookkeeping only in B", d.bookkeepingOnlyInB)]
+    where !sides.isEmpty {
+      lines.append("")
+      lines.append("\(title) (\(sides.count)):")
+      for k in bookkeepingKinds(sides) { lines.append("  \(k.kind)  \(k.count) tensor\(k.count == 1 ? "" : "s"), \(Units.bytes(k.bytes))") }
+    }
     if !d.hyperparametersChanged.isEmpty {
       lines.append("")
       lines.append("hyperparameters changed:")
@@ -132,6 +176,7 @@ public enum DiffReport {
   static func changeText(_ c: CheckpointDiff.Changed) -> String {
     var what: [String] = []
     if c.changes.contains("shape") { what.append("shape \(shapeText(c.a.shape)) -> \(shapeText(c.b.shape))") }
+    if c.changes.contains("packing") { what.append("packed \(shapeText(c.a.shape)) -> \(shapeText(c.b.shape))") }
     if c.changes.contains("dtype") { what.append("\(c.a.dtype) -> \(c.b.dtype)") }
     if c.changes.contains("bytes") { what.append("\(Units.bytes(c.a.bytes ?? 0)) -> \(Units.bytes(c.b.bytes ?? 0))") }
     return what.joined(separator: ", ")
@@ -242,6 +287,8 @@ public enum DiffReport {
         .array(d.changed.map { .object([("a", side($0.a)), ("b", side($0.b)), ("changes", .array($0.changes.map(JSONValue.string)))]) })
       ),
       ("unmapped", .array(d.unmapped.map(side))),
+      ("bookkeeping_only_in_a", .array(d.bookkeepingOnlyInA.map(side))),
+      ("bookkeeping_only_in_b", .array(d.bookkeepingOnlyInB.map(side))),
       (
         "metadata_changed",
         .array(d.metadataChanged.map { .object([("key", .string($0.key)), ("a", .optional($0.a)), ("b", .optional($0.b))]) })
@@ -333,6 +380,12 @@ public enum DiffReport {
       out.append(heading("changed", d.changed.count) + "\n\n" + table.render())
     }
     sides(unmappedTitle, d.unmapped)
+    for (title, list) in [("quantization bookkeeping only in A", d.bookkeepingOnlyInA), ("quantization bookkeeping only in B", d.bookkeepingOnlyInB)]
+    where !list.isEmpty {
+      var table = Table(["kind", "tensors", "bytes"], [.left, .right, .right])
+      for k in bookkeepingKinds(list) { table.add([code(k.kind), String(k.count), Units.bytes(k.bytes)], escaping: false) }
+      out.append(heading(title, list.count) + "\n\n" + table.render())
+    }
     if !d.hyperparametersChanged.isEmpty {
       var table = Table(["field", "A", "B"], [.left, .right, .right])
       for h in d.hyperparametersChanged { table.add([h.field, number(h.a), number(h.b)]) }
