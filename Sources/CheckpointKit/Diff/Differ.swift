@@ -12,7 +12,8 @@ public enum Differ {
     var unmapped: [CheckpointDiff.Side] = []
     var conventions: [String] = []
     var explained: Int64 = 0
-    // Dropped buffers count against the side that holds them: B - A falls by A's, rises by B's.
+    // Tensors the converter leaves out count against the side that holds them: B - A falls by
+    // A's, rises by B's.
     func keyed(_ catalog: Catalog, mapFromHF: Bool, sign: Int64) -> [(String, CheckpointDiff.Side)] {
       guard mapFromHF else { return catalog.tensors.map { (String($0.name), side($0)) } }
       let gemma = catalog.tensors.contains { $0.name.hasSuffix("pre_feedforward_layernorm.weight") }
@@ -20,16 +21,17 @@ public enum Differ {
       // Experts of one stacked tensor, in order of first appearance.
       var stacks: [String: [(Int, CheckpointDiff.Side)]] = [:]
       var order: [String] = []
-      var dropped = 0
+      var left = LeftOut()
+      var transposed = 0
       var placed = Set<String>()
       for t in catalog.tensors {
-        if GGUFNameMap.isDroppedBuffer(t.name) {
-          dropped += 1
-          explained += sign * Int64(clamping: t.parameters)
-          continue
-        }
         guard let target = GGUFNameMap.target(t.name, gemmaPostNorms: gemma) else {
-          unmapped.append(side(t))
+          if let why = GGUFNameMap.dropped(t.name) {
+            left.add(why, t)
+            explained += sign * Int64(clamping: t.parameters)
+          } else {
+            unmapped.append(side(t))
+          }
           continue
         }
         // Two names for one GGUF tensor would both match it: the second cannot be placed.
@@ -37,22 +39,37 @@ public enum Differ {
           unmapped.append(side(t))
           continue
         }
+        var s = side(t)
+        if target.transposed && s.shape.count == 2 {
+          s.shape.reverse()
+          transposed += 1
+        }
         if let expert = target.expert {
           if stacks[target.name] == nil { order.append(target.name) }
-          stacks[target.name, default: []].append((expert, side(t)))
+          stacks[target.name, default: []].append((expert, s))
         } else {
-          out.append((target.name, side(t)))
+          out.append((target.name, s))
         }
       }
-      if dropped > 0 { conventions.append("\(dropped) rotary_emb.inv_freq buffer(s) in \(catalog.path) are dropped by the converter") }
+      conventions += left.notes(catalog.path)
+      if transposed > 0 {
+        conventions.append(
+          "\(transposed) GPT-2 Conv1D weight(s) in \(catalog.path) are stored [in, out]; the converter transposes them, so they are compared as [out, in]")
+      }
       for name in order {
         guard let experts = stacks[name]?.sorted(by: { $0.0 < $1.0 }) else { continue }
         out.append((name, stacked(experts)))
       }
       return out
     }
-    let entriesA = keyed(a, mapFromHF: result.crossFormat && !ggufA, sign: -1)
-    let entriesB = keyed(b, mapFromHF: result.crossFormat && !ggufB, sign: 1)
+    var entriesA = keyed(a, mapFromHF: result.crossFormat && !ggufA, sign: -1)
+    var entriesB = keyed(b, mapFromHF: result.crossFormat && !ggufB, sign: 1)
+    // Both sides now carry GGUF names: a tensor fused on one side (attn_qkv) and split on the
+    // other (attn_q, attn_k, attn_v) is compared as one group.
+    if result.crossFormat || (ggufA && ggufB) {
+      conventions += FusedGroups.fuse(&entriesA, against: entriesB, path: a.path, other: b.path)
+      conventions += FusedGroups.fuse(&entriesB, against: entriesA, path: b.path, other: a.path)
+    }
     var indexB: [String: Int] = [:]
     for (k, (name, _)) in entriesB.enumerated() { indexB[name] = k }
     var matchedB = Set<Int>()
@@ -99,6 +116,9 @@ public enum Differ {
       tie(&onlyA, entriesB, a.path, b.path, config: configA, sign: -1)
       tie(&onlyB, entriesA, b.path, a.path, config: configB, sign: 1)
     }
+    if result.crossFormat, let note = gemmaNormNote(ggufA ? a : b, result.identicalTensors, result.changed) {
+      conventions.append(note)
+    }
     result.onlyInA = onlyA.map { $0.1 }
     result.onlyInB = onlyB.map { $0.1 }
     result.unmapped = unmapped
@@ -124,6 +144,16 @@ public enum Differ {
   }
 
   static func isGGUF(_ c: Catalog) -> Bool { c.format == .gguf || c.format == .splitGGUF }
+
+  /// Gemma's RMSNorm scales by 1 + w, and its converter stores w + 1 so llama.cpp can scale by
+  /// the weight alone: every `*norm.weight` has the same shape on both sides and values that
+  /// differ by design. Headers cannot see values, so this is said once, not checked.
+  static func gemmaNormNote(_ gguf: Catalog, _ identical: [CheckpointDiff.Side], _ changed: [CheckpointDiff.Changed]) -> String? {
+    guard let arch = gguf.architecture, ["gemma", "gemma2", "gemma3"].contains(arch) else { return nil }
+    let norms = identical.filter { $0.name.hasSuffix("norm.weight") }.count + changed.filter { $0.a.name.hasSuffix("norm.weight") }.count
+    guard norms > 0 else { return nil }
+    return "Gemma: \(norms) norm weight(s) are stored +1 by the converter (Gemma's RMSNorm scales by 1 + w); same shapes, values differ by design (headers cannot see values)"
+  }
 
   static func side(_ t: TensorRecord) -> CheckpointDiff.Side {
     CheckpointDiff.Side(
