@@ -29,7 +29,10 @@ extension GGUFNameMap {
   }
 
   /// GPT-2's causal-mask buffers (`h.N.attn.bias`, `h.N.attn.masked_bias`), in older checkpoints
-  /// such as the original gpt2: rebuilt at load time, never weights.
+  /// such as the original gpt2: rebuilt at load time, never weights, and meant to be skipped by the
+  /// converter ("we don't need these"). Its 0.3.36 GPT-2 class passes them on to the name map
+  /// instead, which stops with "Can not map tensor 'h.0.attn.bias'" (tried on a copy of a tiny
+  /// GPT-2 with them added); a GGUF made from such a checkpoint by any converter lacks them.
   static func gpt2MaskBuffer(_ name: Substring) -> Bool {
     name.hasSuffix(".attn.bias") || name.hasSuffix(".attn.masked_bias")
   }
