@@ -133,14 +133,14 @@ enum Conversions {
   }
 
   /// The hyperparameters compared on each pair: every field both the config and the GGUF state.
-  /// GPT-2 and BERT have no rotary base, and GPT-2's config no FFN size (n_inner is null: 4 x n_embd)
-  /// nor KV heads; GPT-2's and BERT's GGUFs state no KV heads.
+  /// GPT-2 and BERT have no rotary base; GPT-2's FFN width is 4 x n_embd (n_inner is null);
+  /// GPT-2's and BERT's GGUFs state no KV heads.
   @Test func theHyperparametersCompared() throws {
     let rotary: Set = ["vocab", "hidden", "layers", "heads", "kv_heads", "ffn", "context", "rope_base"]
     let expected: [String: Set<String>] = [
       "conv-llama": rotary, "conv-qwen3": rotary, "conv-phi3": rotary, "conv-gemma3mm": rotary,
       "conv-qwen3moe": rotary.union(["experts"]),
-      "conv-gpt2": ["vocab", "hidden", "layers", "heads", "context"],
+      "conv-gpt2": ["vocab", "hidden", "layers", "heads", "ffn", "context"],
       "conv-bert": ["vocab", "hidden", "layers", "heads", "ffn", "context"],
     ]
     for (name, fields) in expected {
