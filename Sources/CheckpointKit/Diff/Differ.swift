@@ -16,7 +16,7 @@ public enum Differ {
     // A's, rises by B's.
     func keyed(_ catalog: Catalog, mapFromHF: Bool, sign: Int64) -> [(String, CheckpointDiff.Side)] {
       guard mapFromHF else { return catalog.tensors.map { (String($0.name), side($0)) } }
-      let gemma = catalog.tensors.contains { $0.name.hasSuffix("pre_feedforward_layernorm.weight") }
+      let gemma = catalog.tensors.contains { $0.name.hasByteSuffix("pre_feedforward_layernorm.weight") }
       var out: [(String, CheckpointDiff.Side)] = []
       // Experts of one stacked tensor, in order of first appearance.
       var stacks: [String: [(Int, CheckpointDiff.Side)]] = [:]

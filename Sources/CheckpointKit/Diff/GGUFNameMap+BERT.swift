@@ -22,7 +22,7 @@ extension GGUFNameMap {
   ]
 
   static func bert(_ base: Substring, suffix: String) -> Target? {
-    let name = base.hasPrefix("bert.") ? base.dropFirst(5) : base
+    let name = base.dropping("bert.") ?? base
     if let g = bertGlobal[name] { return Target(name: g + suffix) }
     guard let (layer, inner) = block(name, after: "encoder.layer."), let mapped = bertBlock[inner] else { return nil }
     return Target(name: "blk.\(layer)." + mapped + suffix)
@@ -35,7 +35,7 @@ extension GGUFNameMap {
 
   /// The pooler and the masked-LM / next-sentence heads, which the converter leaves out.
   static func bertHead(_ name: Substring) -> Bool {
-    let n = name.hasPrefix("bert.") ? name.dropFirst(5) : name
-    return n.hasPrefix("pooler.") || n.hasPrefix("cls.predictions.") || n.hasPrefix("cls.seq_relationship.")
+    let n = name.dropping("bert.") ?? name
+    return n.hasBytePrefix("pooler.") || n.hasBytePrefix("cls.predictions.") || n.hasBytePrefix("cls.seq_relationship.")
   }
 }

@@ -54,7 +54,7 @@ extension GGUFNameMap {
     if let g = decoderGlobal[base] { return Target(name: g + suffix) }
     guard let (layer, inner) = block(base, after: "model.layers.") else { return nil }
     let prefix = "blk.\(layer)."
-    for experts in expertPrefixes where inner.hasPrefix(experts) {
+    for experts in expertPrefixes where inner.hasBytePrefix(experts) {
       guard let (expert, projection) = block(inner, after: experts), let stacked = expertProjection[projection] else { return nil }
       return Target(name: prefix + stacked + suffix, expert: expert)
     }

@@ -34,6 +34,6 @@ extension GGUFNameMap {
   /// instead, which stops with "Can not map tensor 'h.0.attn.bias'" (tried on a copy of a tiny
   /// GPT-2 with them added); a GGUF made from such a checkpoint by any converter lacks them.
   static func gpt2MaskBuffer(_ name: Substring) -> Bool {
-    name.hasSuffix(".attn.bias") || name.hasSuffix(".attn.masked_bias")
+    name.hasByteSuffix(".attn.bias") || name.hasByteSuffix(".attn.masked_bias")
   }
 }

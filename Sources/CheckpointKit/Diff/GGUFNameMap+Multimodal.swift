@@ -6,11 +6,9 @@
 extension GGUFNameMap {
   /// The name with `language_model.` deleted, nil when it has none (the common case: one prefix check).
   static func textModelName(_ name: Substring) -> Substring? {
-    let marker = "language_model."
-    if name.hasPrefix(marker) { return name.dropFirst(marker.count) }
+    if let rest = name.dropping("language_model.") { return rest }
     // `model.language_model.`: the text model's own `model.` stays.
-    let nested = "model.language_model."
-    if name.hasPrefix(nested) { return "model." + name.dropFirst(nested.count) }
+    if let rest = name.dropping("model.language_model.") { return Substring("model." + rest) }
     return nil
   }
 
