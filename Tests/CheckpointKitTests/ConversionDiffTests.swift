@@ -112,6 +112,25 @@ enum Conversions {
     #expect(Conversions.stream != nil)
   }
 
+  /// On a machine with the conversions (scripts/llama-cpp-oracle convert): the stored headers are
+  /// byte for byte the real files' (the fixtures are not stale). Skipped, visibly, elsewhere.
+  @Test(
+    .enabled(
+      if: FileManager.default.fileExists(atPath: LlamaCppMemoryTests.converted + "/conv-llama-Q8_0.gguf"),
+      "needs scripts/llama-cpp-oracle convert"))
+  func theStoredHeadersAreTheRealOnes() throws {
+    let manifest = try #require(Conversions.manifest)
+    for file in manifest.files {
+      let real = LlamaCppMemoryTests.converted + "/" + file.path
+      let stored = try Conversions.header(file.path)
+      let handle = try #require(FileHandle(forReadingAtPath: real), "\(real)")
+      defer { try? handle.close() }
+      let bytes = try handle.read(upToCount: stored.bytes.count) ?? Data()
+      #expect([UInt8](bytes) == stored.bytes, "\(file.path)")
+      #expect(try handle.seekToEnd() == stored.length, "\(file.path)")
+    }
+  }
+
   /// Every real pair: each tensor mapped, nothing only on one side, no shape changed, parameters
   /// equal once the conventions are accounted for, the hyperparameters both sides state equal.
   @Test(arguments: Conversions.pairs)
