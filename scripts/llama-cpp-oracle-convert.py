@@ -235,6 +235,16 @@ def more_models():
             hidden_size=32, intermediate_size=64, num_hidden_layers=1, num_attention_heads=2, image_size=28,
             patch_size=14),
         mm_tokens_per_image=4, boi_token_index=3, eoi_token_index=4, image_token_index=5)
+    # LLaVA-1.5-like: a Llama text model under the multimodal prefix, a 1-layer CLIP tower and the
+    # 2-layer MLP projector, both left for the mmproj file.
+    yield "conv-llava", "f16", "sp", "LlavaForConditionalGeneration", t.LlavaConfig(
+        text_config=t.LlamaConfig(
+            vocab_size=SP_VOCAB, hidden_size=128, intermediate_size=256, num_hidden_layers=2, num_attention_heads=4,
+            num_key_value_heads=4, max_position_embeddings=4096, tie_word_embeddings=False, **common),
+        vision_config=t.CLIPVisionConfig(
+            hidden_size=32, intermediate_size=64, num_hidden_layers=1, num_attention_heads=2, image_size=28,
+            patch_size=14, projection_dim=32),
+        image_token_index=5, vision_feature_layer=-1)
 
 
 def main():

@@ -107,7 +107,7 @@ enum Conversions {
     let manifest = try #require(Conversions.manifest)
     #expect(manifest.pairs.map(\.name) == [
       "conv-llama", "conv-qwen2", "conv-gemma3", "conv-mixtral", "conv-qwen2moe", "conv-qwen3", "conv-qwen3moe", "conv-phi3",
-      "conv-gpt2", "conv-bert", "conv-gemma3mm", "conv-llama-fusedqkv", "conv-llama-Q4_K_M", "conv-llama-Q8_0",
+      "conv-gpt2", "conv-bert", "conv-gemma3mm", "conv-llava", "conv-llama-fusedqkv", "conv-llama-Q4_K_M", "conv-llama-Q8_0",
     ])
     #expect(Conversions.stream != nil)
   }
@@ -157,7 +157,7 @@ enum Conversions {
   @Test func theHyperparametersCompared() throws {
     let rotary: Set = ["vocab", "hidden", "layers", "heads", "kv_heads", "ffn", "context", "rope_base"]
     let expected: [String: Set<String>] = [
-      "conv-llama": rotary, "conv-qwen3": rotary, "conv-phi3": rotary, "conv-gemma3mm": rotary,
+      "conv-llama": rotary, "conv-qwen3": rotary, "conv-phi3": rotary, "conv-gemma3mm": rotary, "conv-llava": rotary,
       "conv-qwen3moe": rotary.union(["experts"]),
       "conv-gpt2": ["vocab", "hidden", "layers", "heads", "ffn", "context"],
       "conv-bert": ["vocab", "hidden", "layers", "heads", "ffn", "context"],
@@ -217,6 +217,21 @@ enum Conversions {
     #expect(d.changed.first { $0.b.name == "blk.0.post_attention_norm.weight" }?.a.name == "language_model.model.layers.0.post_attention_layernorm.weight")
     // 2 blocks x 6 norms + the output norm, stored +1.
     #expect(d.conventions.last == "Gemma: 13 norm weight(s) are stored +1 by the converter (Gemma's RMSNorm scales by 1 + w); same shapes, values differ by design (headers cannot see values)")
+  }
+
+  /// LLaVA: the Llama text model under language_model., the CLIP tower (vision_tower.) and the
+  /// projector (multi_modal_projector.linear_1/2) left for the mmproj file; an untied head.
+  @Test func llavaTextModelAndTower() throws {
+    let (d, hf, _, _) = try Conversions.diff("conv-llava")
+    let tower = hf.tensors.filter { $0.name.hasPrefix("vision_tower.") || $0.name.hasPrefix("multi_modal_projector.") }
+    #expect(tower.count == 27)
+    let parameters = tower.reduce(0) { $0 + $1.parameters }
+    #expect(d.conventions == [
+      "vision tower (27 tensors, \(parameters) parameters) in \(d.pathA) goes to llama.cpp's mmproj file (convert_hf_to_gguf.py --mmproj), not the text GGUF"
+    ])
+    #expect(d.explainedDifference == -Int64(parameters))
+    #expect(d.changed.first { $0.b.name == "output.weight" }?.a.name == "language_model.lm_head.weight")
+    #expect(d.changed.first { $0.b.name == "blk.1.ffn_gate.weight" }?.a.name == "language_model.model.layers.1.mlp.gate_proj.weight")
   }
 
   @Test func phi3KeepsItsFusedProjections() throws {
