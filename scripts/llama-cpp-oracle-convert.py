@@ -100,9 +100,10 @@ def bert_tokenizer(d):
                    "pad_token": "[PAD]", "cls_token": "[CLS]", "mask_token": "[MASK]", "model_max_length": 512}, f)
 
 
-def write_hf(name, config, seed, tok="sp", cls="AutoModelForCausalLM"):
+def write_hf(name, config, seed, tok="sp", cls="AutoModelForCausalLM", native=False):
     """A random model of `config` (built by transformers' `cls`) saved as bf16 safetensors beside
-    its tokenizer."""
+    its tokenizer. `native`: in transformers 5's own layout (save_original_format=False: an MoE's
+    experts as one gate_up_proj and one down_proj per block), not the per-expert one."""
     import shutil
 
     import torch
@@ -114,7 +115,7 @@ def write_hf(name, config, seed, tok="sp", cls="AutoModelForCausalLM"):
     torch.manual_seed(seed)
     builder = getattr(transformers, cls)
     model = (builder.from_config(config) if cls.startswith("Auto") else builder(config)).to(torch.bfloat16)
-    model.save_pretrained(d, safe_serialization=True)
+    model.save_pretrained(d, safe_serialization=True, **({"save_original_format": False} if native else {}))
     if tok == "gpt2":
         gpt2_tokenizer(d)
         return d
@@ -245,6 +246,14 @@ def more_models():
             hidden_size=32, intermediate_size=64, num_hidden_layers=1, num_attention_heads=2, image_size=28,
             patch_size=14, projection_dim=32),
         image_token_index=5, vision_feature_layer=-1)
+    # conv-qwen3moe's shape saved in transformers 5's native layout: mlp.experts.gate_up_proj
+    # [experts, 2 x ffn, hidden] and mlp.experts.down_proj per block, which the converter splits
+    # into ffn_gate_exps and ffn_up_exps.
+    yield "conv-qwen3moe-native", "q8_0", "gpt2", "native", t.Qwen3MoeConfig(
+        vocab_size=50257, hidden_size=128, intermediate_size=384, moe_intermediate_size=64, num_experts=8,
+        num_experts_per_tok=2, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2, head_dim=32,
+        max_position_embeddings=8192, tie_word_embeddings=False, use_sliding_window=False,
+        bos_token_id=50256, eos_token_id=50256, rms_norm_eps=1e-6)
 
 
 def main():
@@ -257,7 +266,8 @@ def main():
     for seed, (name, outtype, tok, cls, config) in enumerate(more_models(), start=100):
         if ONLY and name not in ONLY:
             continue
-        convert(name, write_hf(name, config, seed, tok, cls), outtype)
+        native = cls == "native"
+        convert(name, write_hf(name, config, seed, tok, "AutoModelForCausalLM" if native else cls, native), outtype)
         print(os.path.join(OUT, name + ".gguf"), flush=True)
     # The converter's own --fuse-qkv on conv-llama's HF model: one attn_qkv per block.
     if not ONLY or "conv-llama-fusedqkv" in ONLY:

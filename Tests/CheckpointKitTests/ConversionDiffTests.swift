@@ -107,7 +107,8 @@ enum Conversions {
     let manifest = try #require(Conversions.manifest)
     #expect(manifest.pairs.map(\.name) == [
       "conv-llama", "conv-qwen2", "conv-gemma3", "conv-mixtral", "conv-qwen2moe", "conv-qwen3", "conv-qwen3moe", "conv-phi3",
-      "conv-gpt2", "conv-bert", "conv-gemma3mm", "conv-llava", "conv-llama-fusedqkv", "conv-llama-Q4_K_M", "conv-llama-Q8_0",
+      "conv-gpt2", "conv-bert", "conv-gemma3mm", "conv-llava", "conv-qwen3moe-native",
+      "conv-llama-fusedqkv", "conv-llama-Q4_K_M", "conv-llama-Q8_0",
     ])
     #expect(Conversions.stream != nil)
   }
@@ -140,7 +141,10 @@ enum Conversions {
     #expect(d.unmapped.isEmpty)
     #expect(d.onlyInA.isEmpty && d.onlyInB.isEmpty)
     #expect(!d.changed.contains { $0.changes.contains("shape") })
-    #expect(d.identicalTensors.count + d.changed.count == gguf.tensors.count)
+    // Every HF tensor is BF16, no GGUF tensor is: all are changed, none identical. Every GGUF
+    // tensor is matched once, alone or as a part of a fused group ("a + b").
+    #expect(d.identicalTensors.isEmpty)
+    #expect(d.changed.reduce(0) { $0 + $1.b.name.components(separatedBy: " + ").count } == gguf.tensors.count)
     #expect(d.parameterDifference == d.explainedDifference)
     #expect(d.hyperparametersChanged.isEmpty)
     // ...and compared at all: the config was read and the GGUF states the architecture's fields.
@@ -250,6 +254,20 @@ enum Conversions {
     #expect(d.changed.first { $0.b.name == "blk.0.attn_k_norm.weight" }?.a.shape == [32])
     let (d3, _, _, _) = try Conversions.diff("conv-qwen3")
     #expect(d3.changed.first { $0.b.name == "blk.2.attn_q_norm.weight" }?.a.name == "model.layers.2.self_attn.q_norm.weight")
+  }
+
+  /// transformers 5's native MoE layout (one gate_up_proj per block) against the converter's
+  /// split ffn_gate_exps and ffn_up_exps: one group per block, rows added.
+  @Test func nativeFusedExpertsAgainstSplitStacks() throws {
+    let (d, _, gguf, _) = try Conversions.diff("conv-qwen3moe-native")
+    let gateUp = try #require(d.changed.first { $0.a.name == "model.layers.1.mlp.experts.gate_up_proj" })
+    #expect(gateUp.b.name == "blk.1.ffn_gate_exps.weight + blk.1.ffn_up_exps.weight")
+    #expect(gateUp.a.shape == [8, 128, 128] && gateUp.b.shape == [8, 128, 128])
+    #expect(gguf.tensors.first { $0.name == "blk.1.ffn_gate_exps.weight" }?.shape == [8, 64, 128])
+    #expect(d.changed.first { $0.a.name == "model.layers.0.mlp.experts.down_proj" }?.b.shape == [8, 128, 64])
+    #expect(d.conventions == [
+      "fused ffn_gate_up_exps: 2 group(s) of ffn_gate_exps/ffn_up_exps in \(d.pathB) compared as one ffn_gate_up_exps in \(d.pathA) (rows add up)"
+    ])
   }
 
   /// conv-llama converted with --fuse-qkv: the HF q/k/v of each block against one attn_qkv.

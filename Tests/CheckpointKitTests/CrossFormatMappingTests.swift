@@ -77,6 +77,13 @@ import Testing
     #expect(Self.g("model.layers.2.mlp.experts.63.up_proj.weight") == "blk.2.ffn_up_exps.weight")
     #expect(GGUFNameMap.target("model.layers.2.mlp.experts.63.up_proj.weight")?.expert == 63)
     #expect(GGUFNameMap.dropped("model.layers.0.self_attn.rotary_emb.inv_freq") == .buffer)
+    // transformers 5's native MoE parameters, with and without `.weight`.
+    #expect(Self.g("model.layers.3.mlp.experts.gate_up_proj") == "blk.3.ffn_gate_up_exps.weight")
+    #expect(Self.g("model.layers.3.mlp.experts.down_proj") == "blk.3.ffn_down_exps.weight")
+    #expect(Self.g("model.layers.3.mlp.experts.gate_up_proj.weight") == "blk.3.ffn_gate_up_exps.weight")
+    #expect(GGUFNameMap.target("model.layers.3.mlp.experts.gate_up_proj")?.expert == nil)
+    #expect(GGUFNameMap.target("model.layers.3.mlp.experts.gate_up_proj.bias") == nil)
+    #expect(GGUFNameMap.target("model.layers.3.mlp.experts.mystery") == nil)
   }
 
   @Test func multimodalPrefixesAndTowers() {

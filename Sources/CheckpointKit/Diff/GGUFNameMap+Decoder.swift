@@ -50,12 +50,33 @@ extension GGUFNameMap {
   /// Where the expert lists sit in a block: Mixtral's `block_sparse_moe.experts`, Qwen-MoE's `mlp.experts`.
   static let expertPrefixes = ["block_sparse_moe.experts.", "mlp.experts."]
 
+  /// All experts of a block in one parameter, as transformers 5 holds them (and writes them with
+  /// `save_original_format=False`): `mlp.experts.gate_up_proj` [experts, 2 x ffn, hidden], which
+  /// the converter splits into ffn_gate_exps and ffn_up_exps (compared as one group, see
+  /// `FusedGroups`), and `mlp.experts.down_proj` [experts, hidden, ffn]. The converter also
+  /// accepts them with a `.weight`.
+  static let nativeExpertProjection: [Substring: String] = [
+    "gate_up_proj": "ffn_gate_up_exps", "down_proj": "ffn_down_exps", "gate_proj": "ffn_gate_exps", "up_proj": "ffn_up_exps",
+  ]
+
+  static func nativeExperts(_ name: Substring) -> Target? {
+    guard let (layer, inner) = block(name, after: "model.layers."), let projection = inner.dropping("mlp.experts."),
+      let stacked = nativeExpertProjection[projection]
+    else { return nil }
+    return Target(name: "blk.\(layer)." + stacked + ".weight")
+  }
+
   static func decoder(_ base: Substring, suffix: String, gemmaPostNorms: Bool) -> Target? {
     if let g = decoderGlobal[base] { return Target(name: g + suffix) }
     guard let (layer, inner) = block(base, after: "model.layers.") else { return nil }
     let prefix = "blk.\(layer)."
     for experts in expertPrefixes where inner.hasBytePrefix(experts) {
-      guard let (expert, projection) = block(inner, after: experts), let stacked = expertProjection[projection] else { return nil }
+      guard let (expert, projection) = block(inner, after: experts) else {
+        // `mlp.experts.gate_up_proj.weight`: the native layout with a suffix.
+        guard suffix == ".weight", let all = inner.dropping(experts), let stacked = nativeExpertProjection[all] else { return nil }
+        return Target(name: prefix + stacked + suffix)
+      }
+      guard let stacked = expertProjection[projection] else { return nil }
       return Target(name: prefix + stacked + suffix, expert: expert)
     }
     if gemmaPostNorms && inner == "post_attention_layernorm" { return Target(name: prefix + "post_attention_norm" + suffix) }

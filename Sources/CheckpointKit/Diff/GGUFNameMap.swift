@@ -56,7 +56,8 @@ public enum GGUFNameMap {
     switch name[dot...] {
     case ".weight", ".gamma": suffix = ".weight"
     case ".bias", ".beta": suffix = ".bias"
-    default: return nil
+    // transformers 5's own MoE layout: parameters named without `.weight`.
+    default: return nativeExperts(name)
     }
     if let t = decoder(base, suffix: suffix, gemmaPostNorms: gemmaPostNorms) { return t }
     if let t = gpt2(base, suffix: suffix) { return t }
