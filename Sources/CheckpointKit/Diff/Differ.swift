@@ -1,7 +1,11 @@
 /// Compares two catalogs. Same format: tensors matched by name. Hugging Face safetensors vs
 /// GGUF: the Hugging Face names are mapped to GGUF names first (`GGUFNameMap`), per-expert
-/// tensors are gathered into the stacked tensor GGUF stores, and the converter's conventions
-/// (tied head written out or left out, `rotary_emb.inv_freq` dropped) are accounted for.
+/// tensors are gathered into the stacked tensor GGUF stores, and the converter's conventions are
+/// accounted for, each said once in `conventions`: a tied head written out or left out, buffers
+/// dropped (`rotary_emb.inv_freq`, `position_ids`, GPT-2's masks), BERT's heads dropped, a vision
+/// tower left for the mmproj file (`LeftOut`), GPT-2's Conv1D weights transposed, Gemma's norms
+/// stored +1. Fused and split tensors (`attn_qkv` vs `attn_q/k/v`) are compared as groups
+/// (`FusedGroups`), across formats and between two GGUFs.
 public enum Differ {
   public static func diff(_ a: Catalog, _ b: Catalog, configA: ConfigFile? = nil, configB: ConfigFile? = nil) -> CheckpointDiff {
     let ggufA = isGGUF(a), ggufB = isGGUF(b)
