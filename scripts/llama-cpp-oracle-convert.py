@@ -254,6 +254,15 @@ def more_models():
         num_experts_per_tok=2, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2, head_dim=32,
         max_position_embeddings=8192, tie_word_embeddings=False, use_sliding_window=False,
         bos_token_id=50256, eos_token_id=50256, rms_norm_eps=1e-6)
+    # Gemma (1) and Gemma 2: tied, norms stored +1 like Gemma 3's; Gemma 2 with its four norms
+    # per block and soft-capping.
+    yield "conv-gemma", "f16", "sp", "AutoModelForCausalLM", t.GemmaConfig(
+        vocab_size=SP_VOCAB, hidden_size=128, intermediate_size=256, num_hidden_layers=2, num_attention_heads=2,
+        num_key_value_heads=1, head_dim=64, max_position_embeddings=8192, pad_token_id=0, **common)
+    yield "conv-gemma2", "f16", "sp", "AutoModelForCausalLM", t.Gemma2Config(
+        vocab_size=SP_VOCAB, hidden_size=128, intermediate_size=256, num_hidden_layers=2, num_attention_heads=2,
+        num_key_value_heads=1, head_dim=64, sliding_window=128, max_position_embeddings=8192,
+        query_pre_attn_scalar=64, pad_token_id=0, **common)
 
 
 def main():

@@ -108,7 +108,7 @@ enum Conversions {
     #expect(manifest.pairs.map(\.name) == [
       "conv-llama", "conv-qwen2", "conv-gemma3", "conv-mixtral", "conv-qwen2moe", "conv-qwen3", "conv-qwen3moe", "conv-phi3",
       "conv-gpt2", "conv-bert", "conv-gemma3mm", "conv-llava", "conv-qwen3moe-native",
-      "conv-llama-fusedqkv", "conv-llama-Q4_K_M", "conv-llama-Q8_0",
+      "conv-gemma", "conv-gemma2", "conv-llama-fusedqkv", "conv-llama-Q4_K_M", "conv-llama-Q8_0",
     ])
     #expect(Conversions.stream != nil)
   }
@@ -236,6 +236,15 @@ enum Conversions {
     #expect(d.explainedDifference == -Int64(parameters))
     #expect(d.changed.first { $0.b.name == "output.weight" }?.a.name == "language_model.lm_head.weight")
     #expect(d.changed.first { $0.b.name == "blk.1.ffn_gate.weight" }?.a.name == "language_model.model.layers.1.mlp.gate_proj.weight")
+  }
+
+  /// Gemma's norms stored +1, said once per pair with their count: Gemma 1 has 2 per block, Gemma 2
+  /// four, Gemma 3 six (with q_norm and k_norm), plus the output norm.
+  @Test(arguments: [("conv-gemma", 5), ("conv-gemma2", 9), ("conv-gemma3", 49), ("conv-gemma3mm", 13)])
+  func gemmaNormsAreNoted(_ name: String, _ norms: Int) throws {
+    let (d, _, _, _) = try Conversions.diff(name)
+    #expect(d.conventions.last == "Gemma: \(norms) norm weight(s) are stored +1 by the converter (Gemma's RMSNorm scales by 1 + w); same shapes, values differ by design (headers cannot see values)")
+    #expect(d.changed.filter { $0.b.name.hasSuffix("norm.weight") }.count == norms)
   }
 
   @Test func phi3KeepsItsFusedProjections() throws {
