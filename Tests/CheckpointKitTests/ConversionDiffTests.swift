@@ -287,6 +287,7 @@ enum Conversions {
     // 512 query rows + 128 key + 128 value (GQA 8/2, heads of 64).
     #expect(qkv.a.shape == [768, 512] && qkv.b.shape == [768, 512])
     #expect(qkv.a.parameters == 393_216 && qkv.b.parameters == 393_216)
+    #expect(d.fusedGroups == 4)
     #expect(d.conventions == [
       "fused attn_qkv: 4 group(s) of attn_q/attn_k/attn_v in \(d.pathA) compared as one attn_qkv in \(d.pathB) (rows add up)"
     ])
@@ -305,6 +306,7 @@ enum Conversions {
     #expect(d.identicalTensors.count == 31)
     #expect(d.identicalTensors.first { $0.name.hasPrefix("blk.0.attn_q.weight") }?.name == "blk.0.attn_q.weight + blk.0.attn_k.weight + blk.0.attn_v.weight")
     #expect(d.conventions.count == 1 && d.conventions[0].hasPrefix("fused attn_qkv: 4 group(s) of attn_q/attn_k/attn_v in "))
+    #expect(d.fusedGroups == 4)
     #expect(!d.structurallyDifferent)
   }
 

@@ -184,6 +184,7 @@ import Testing
     #expect(d.identicalTensors.first { $0.name.hasPrefix("model.layers.0.self_attn.q_proj.bias") }?.shape == [24])
     #expect(d.changed.count == 1 && d.changed[0].b.name == "blk.1.attn_qkv.weight" && d.changed[0].a.shape == [0, 16, 16])
     #expect(d.conventions == ["fused attn_qkv: 3 group(s) of attn_q/attn_k/attn_v in hf compared as one attn_qkv in g (rows add up)"])
+    #expect(d.fusedGroups == 3)
     // The other way: fused in the HF file (Phi-3's qkv_proj), split in the GGUF.
     let phi = Self.catalog("hf", gguf: false, [("model.layers.0.self_attn.qkv_proj.weight", [24, 16])])
     let split = Self.catalog("g", gguf: true, [("blk.0.attn_q.weight", [16, 16]), ("blk.0.attn_k.weight", [4, 16]), ("blk.0.attn_v.weight", [4, 16])])

@@ -66,6 +66,10 @@ public struct CheckpointDiff: Sendable {
   public var parametersB: UInt64 = 0
   /// The part of B - A that the conventions explain (a head stored on one side only, dropped buffers).
   public var explainedDifference: Int64 = 0
+  /// Groups of tensors fused on one side and split on the other (attn_qkv vs attn_q/k/v, one per
+  /// block) that were compared as one: between two GGUFs this is the only thing that differs when
+  /// one was converted with --fuse-qkv (the tensor counts differ, `identical` can still be true).
+  public var fusedGroups = 0
   public var byComponent: [ComponentTotals] = []
 
   /// B - A, in parameters.

@@ -71,8 +71,8 @@ public enum Differ {
     // Both sides now carry GGUF names: a tensor fused on one side (attn_qkv) and split on the
     // other (attn_q, attn_k, attn_v) is compared as one group.
     if result.crossFormat || (ggufA && ggufB) {
-      conventions += FusedGroups.fuse(&entriesA, against: entriesB, path: a.path, other: b.path)
-      conventions += FusedGroups.fuse(&entriesB, against: entriesA, path: b.path, other: a.path)
+      conventions += FusedGroups.fuse(&entriesA, against: entriesB, path: a.path, other: b.path, made: &result.fusedGroups)
+      conventions += FusedGroups.fuse(&entriesB, against: entriesA, path: b.path, other: a.path, made: &result.fusedGroups)
     }
     var indexB: [String: Int] = [:]
     for (k, (name, _)) in entriesB.enumerated() { indexB[name] = k }

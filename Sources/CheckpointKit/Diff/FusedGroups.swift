@@ -11,9 +11,11 @@ enum FusedGroups {
   ]
 
   /// Replaces, in `entries`, the parts of every group that `other` holds fused (and `entries`
-  /// does not) with one entry keyed by the fused name. Returns the convention notes.
+  /// does not) with one entry keyed by the fused name. Returns the convention notes and adds the
+  /// groups made to `made`.
   static func fuse(
-    _ entries: inout [(String, CheckpointDiff.Side)], against other: [(String, CheckpointDiff.Side)], path: String, other otherPath: String
+    _ entries: inout [(String, CheckpointDiff.Side)], against other: [(String, CheckpointDiff.Side)], path: String, other otherPath: String,
+    made: inout Int
   ) -> [String] {
     // The common case, no fused tensor on the other side, costs one suffix test per name.
     var fusedKeys: [(key: String, group: Int, prefix: Substring, suffix: String)] = []
@@ -39,6 +41,7 @@ enum FusedGroups {
       count[f.group] += 1
     }
     guard !merged.isEmpty else { return [] }
+    made += merged.count
     entries = entries.enumerated().filter { !removed.contains($0.offset) }.map(\.element) + merged
     var notes: [String] = []
     for (g, n) in count.enumerated() where n > 0 {
