@@ -7,7 +7,8 @@ safetensors (scripts/llama-cpp-oracle convert finds one).
 Usage: llama-cpp-oracle-convert.py LLAMA_CPP_DIR OUT_DIR [NAME...]
 
 OUT_DIR/hf/NAME holds the Hugging Face model, OUT_DIR/NAME.gguf its conversion. No network is
-needed. The Llama (and Mixtral), Qwen2 and Gemma 3 converters take a tokenizer.model through
+needed. The Llama (and Mixtral, LLaVA's text model), Qwen2/Qwen3, Phi-3 and Gemma 1/2/3 converters
+take a tokenizer.model through
 _set_vocab_sentencepiece: a SentencePiece BPE model (byte fallback) trained here on llama.cpp's
 own Markdown. Qwen2-MoE's, Qwen3-MoE's and GPT-2's converters only read a tokenizer.json
 (_set_vocab_gpt2), whose pre-tokenizer must hash to one it knows: GPT-2's, rebuilt from the tokens
@@ -20,7 +21,8 @@ Llama-2-style checkpoints are.
 Besides plain conversions: conv-llama-fusedqkv is conv-llama's HF model converted with the
 converter's --fuse-qkv (one attn_qkv per block: a real fused-vs-split pair), and
 `quantize` (after the conversions, when $LLAMA_QUANTIZE names llama.cpp's llama-quantize) writes
-conv-llama-Q4_K_M.gguf and conv-llama-Q8_0.gguf from conv-llama.gguf (F16), as a user would."""
+conv-llama-Q4_K_M.gguf and conv-llama-Q8_0.gguf from conv-llama.gguf (F16), as a user would.
+scripts/extract-conversion-headers copies the headers of all of them into TestData/conversions."""
 import glob
 import json
 import os
