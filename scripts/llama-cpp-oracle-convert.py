@@ -265,6 +265,20 @@ def more_models():
         vocab_size=SP_VOCAB, hidden_size=128, intermediate_size=256, num_hidden_layers=2, num_attention_heads=2,
         num_key_value_heads=1, head_dim=64, sliding_window=128, max_position_embeddings=8192,
         query_pre_attn_scalar=64, pad_token_id=0, **common)
+    # Long-context RoPE, which the converter writes as tensors computed from config.json, not
+    # taken from the checkpoint: Llama 3.1's rope_freqs (llama3 scaling) and Phi-3-128k's
+    # rope_factors_long/short (longrope, one factor per rotary dimension pair).
+    yield "conv-llama31", "f16", "sp", "AutoModelForCausalLM", t.LlamaConfig(
+        vocab_size=SP_VOCAB, hidden_size=128, intermediate_size=256, num_hidden_layers=2, num_attention_heads=4,
+        num_key_value_heads=2, max_position_embeddings=131072, tie_word_embeddings=False,
+        rope_parameters=dict(rope_type="llama3", rope_theta=500000.0, factor=8.0, low_freq_factor=1.0,
+                             high_freq_factor=4.0, original_max_position_embeddings=8192), **common)
+    yield "conv-phi3-128k", "f16", "sp-llama", "AutoModelForCausalLM", t.Phi3Config(
+        vocab_size=SP_VOCAB, hidden_size=128, intermediate_size=256, num_hidden_layers=2, num_attention_heads=4,
+        num_key_value_heads=4, max_position_embeddings=131072, original_max_position_embeddings=4096,
+        rope_parameters=dict(rope_type="longrope", rope_theta=10000.0, long_factor=[1.0 + i / 16 for i in range(16)],
+                             short_factor=[1.0] * 16),
+        tie_word_embeddings=False, pad_token_id=0, **common)
 
 
 def main():

@@ -108,7 +108,7 @@ enum Conversions {
     #expect(manifest.pairs.map(\.name) == [
       "conv-llama", "conv-qwen2", "conv-gemma3", "conv-mixtral", "conv-qwen2moe", "conv-qwen3", "conv-qwen3moe", "conv-phi3",
       "conv-gpt2", "conv-bert", "conv-gemma3mm", "conv-llava", "conv-qwen3moe-native",
-      "conv-gemma", "conv-gemma2", "conv-llama-fusedqkv", "conv-llama-Q4_K_M", "conv-llama-Q8_0",
+      "conv-gemma", "conv-gemma2", "conv-llama31", "conv-phi3-128k", "conv-llama-fusedqkv", "conv-llama-Q4_K_M", "conv-llama-Q8_0",
     ])
     #expect(Conversions.stream != nil)
   }
@@ -142,9 +142,11 @@ enum Conversions {
     #expect(d.onlyInA.isEmpty && d.onlyInB.isEmpty)
     #expect(!d.changed.contains { $0.changes.contains("shape") })
     // Every HF tensor is BF16, no GGUF tensor is: all are changed, none identical. Every GGUF
-    // tensor is matched once, alone or as a part of a fused group ("a + b").
+    // tensor is matched once, alone or as a part of a fused group ("a + b"), or is a RoPE table
+    // the converter computed.
     #expect(d.identicalTensors.isEmpty)
-    #expect(d.changed.reduce(0) { $0 + $1.b.name.components(separatedBy: " + ").count } == gguf.tensors.count)
+    let computed = gguf.tensors.filter { GGUFNameMap.generatedByConverter.contains(String($0.name)) }.count
+    #expect(d.changed.reduce(0) { $0 + $1.b.name.components(separatedBy: " + ").count } + computed == gguf.tensors.count)
     #expect(d.parameterDifference == d.explainedDifference)
     #expect(d.hyperparametersChanged.isEmpty)
     // ...and compared at all: the config was read and the GGUF states the architecture's fields.
@@ -245,6 +247,27 @@ enum Conversions {
     let (d, _, _, _) = try Conversions.diff(name)
     #expect(d.conventions.last == "Gemma: \(norms) norm weight(s) are stored +1 by the converter (Gemma's RMSNorm scales by 1 + w); same shapes, values differ by design (headers cannot see values)")
     #expect(d.changed.filter { $0.b.name.hasSuffix("norm.weight") }.count == norms)
+  }
+
+  /// Long-context RoPE: tables the converter computes from config.json, only in the GGUF, by design.
+  @Test func computedRoPETablesAreAConvention() throws {
+    let (llama, _, _, _) = try Conversions.diff("conv-llama31")
+    #expect(llama.conventions == [
+      "rope_freqs.weight in \(llama.pathB): computed by the converter from config.json's RoPE scaling, not copied from a checkpoint tensor"
+    ])
+    // One factor per rotary dimension pair: head_dim 32 / 2.
+    #expect(llama.explainedDifference == 16 && llama.parameterDifference == 16)
+    let (phi, _, _, _) = try Conversions.diff("conv-phi3-128k")
+    #expect(phi.conventions == [
+      "rope_factors_long.weight, rope_factors_short.weight in \(phi.pathB): computed by the converter from config.json's RoPE scaling, not copied from a checkpoint tensor"
+    ])
+    #expect(phi.explainedDifference == 32)
+    // Without the mapping across formats (two GGUFs), a table present in one only is a change.
+    let tmp = TempDir()
+    let plain = try Conversions.rebuild(Conversions.pair("conv-llama"), in: tmp)
+    let scaled = try Conversions.rebuild(Conversions.pair("conv-llama31"), in: tmp)
+    let d = Differ.diff(try CheckpointLoader.load(plain.gguf), try CheckpointLoader.load(scaled.gguf))
+    #expect(d.onlyInB.contains { $0.name == "rope_freqs.weight" })
   }
 
   @Test func phi3KeepsItsFusedProjections() throws {

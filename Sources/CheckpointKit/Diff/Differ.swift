@@ -119,6 +119,16 @@ public enum Differ {
       }
       tie(&onlyA, entriesB, a.path, b.path, config: configA, sign: -1)
       tie(&onlyB, entriesA, b.path, a.path, config: configB, sign: 1)
+      // RoPE tables the converter computes from the config: only in the GGUF, by design.
+      func generated(_ only: inout [(String, CheckpointDiff.Side)], _ path: String, sign: Int64) {
+        let made = only.filter { GGUFNameMap.generatedByConverter.contains($0.0) }
+        guard !made.isEmpty else { return }
+        for (_, s) in made { explained += sign * Int64(clamping: s.parameters) }
+        conventions.append(
+          "\(made.map(\.0).joined(separator: ", ")) in \(path): computed by the converter from config.json's RoPE scaling, not copied from a checkpoint tensor")
+        only.removeAll { GGUFNameMap.generatedByConverter.contains($0.0) }
+      }
+      if ggufA { generated(&onlyA, a.path, sign: -1) } else { generated(&onlyB, b.path, sign: 1) }
     }
     if result.crossFormat, let note = gemmaNormNote(ggufA ? a : b, result.identicalTensors, result.changed) {
       conventions.append(note)

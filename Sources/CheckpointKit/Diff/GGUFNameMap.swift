@@ -74,6 +74,11 @@ public enum GGUFNameMap {
     return nil
   }
 
+  /// GGUF tensors the converter computes from config.json's long-context RoPE settings instead of
+  /// copying them: Llama 3.1's `rope_freqs` (llama3 scaling), Phi-3-128k's `rope_factors_long`
+  /// and `rope_factors_short` (longrope). A Hugging Face checkpoint has no counterpart.
+  public static let generatedByConverter: Set<String> = ["rope_freqs.weight", "rope_factors_long.weight", "rope_factors_short.weight"]
+
   /// Buffers the converter drops on purpose: recomputed from the config at load time.
   public static func isDroppedBuffer(_ name: some StringProtocol) -> Bool {
     dropped(name) == .buffer
