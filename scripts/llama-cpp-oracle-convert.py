@@ -294,6 +294,21 @@ def main():
         native = cls == "native"
         convert(name, write_hf(name, config, seed, tok, "AutoModelForCausalLM" if native else cls, native), outtype)
         print(os.path.join(OUT, name + ".gguf"), flush=True)
+    # A real checkpoint, not a random one: MiniLM-L6-H384-uncased (fetch-real-checkpoints' minilm,
+    # a BertModel saved by transformers 4.8: no prefix, a pooler and the position_ids buffer), with
+    # bert-base-uncased's WordPiece vocabulary (the one it was trained with; bge-small's is the same).
+    if not ONLY or "real-minilm" in ONLY:
+        import shutil
+
+        real = os.environ.get("CKPT_REALDATA", os.path.expanduser("~/.cache/ckptinspect/realdata"))
+        d = os.path.join(HF, "real-minilm")
+        if not os.path.exists(os.path.join(d, "model.safetensors")):
+            os.makedirs(d, exist_ok=True)
+            for f in ("config.json", "model.safetensors"):
+                shutil.copy(os.path.join(real, "minilm", f), os.path.join(d, f))
+            bert_tokenizer(d)
+        convert("real-minilm", d, "f16")
+        print(os.path.join(OUT, "real-minilm.gguf"), flush=True)
     # The converter's own --fuse-qkv on conv-llama's HF model: one attn_qkv per block.
     if not ONLY or "conv-llama-fusedqkv" in ONLY:
         convert("conv-llama-fusedqkv", os.path.join(HF, "conv-llama"), "f16", ["--fuse-qkv"])

@@ -108,7 +108,8 @@ enum Conversions {
     #expect(manifest.pairs.map(\.name) == [
       "conv-llama", "conv-qwen2", "conv-gemma3", "conv-mixtral", "conv-qwen2moe", "conv-qwen3", "conv-qwen3moe", "conv-phi3",
       "conv-gpt2", "conv-bert", "conv-gemma3mm", "conv-llava", "conv-qwen3moe-native",
-      "conv-gemma", "conv-gemma2", "conv-llama31", "conv-phi3-128k", "conv-llama-fusedqkv", "conv-llama-Q4_K_M", "conv-llama-Q8_0",
+      "conv-gemma", "conv-gemma2", "conv-llama31", "conv-phi3-128k", "real-minilm",
+      "conv-llama-fusedqkv", "conv-llama-Q4_K_M", "conv-llama-Q8_0",
     ])
     #expect(Conversions.stream != nil)
   }
@@ -141,12 +142,12 @@ enum Conversions {
     #expect(d.unmapped.isEmpty)
     #expect(d.onlyInA.isEmpty && d.onlyInB.isEmpty)
     #expect(!d.changed.contains { $0.changes.contains("shape") })
-    // Every HF tensor is BF16, no GGUF tensor is: all are changed, none identical. Every GGUF
-    // tensor is matched once, alone or as a part of a fused group ("a + b"), or is a RoPE table
-    // the converter computed.
-    #expect(d.identicalTensors.isEmpty)
+    // Every GGUF tensor is matched once, alone or as a part of a fused group ("a + b"), or is a
+    // RoPE table the converter computed. The random models are BF16, which no GGUF tensor is:
+    // all changed. The real MiniLM is F32: its norms and biases stay F32, identical.
     let computed = gguf.tensors.filter { GGUFNameMap.generatedByConverter.contains(String($0.name)) }.count
-    #expect(d.changed.reduce(0) { $0 + $1.b.name.components(separatedBy: " + ").count } + computed == gguf.tensors.count)
+    #expect(d.identicalTensors.count + d.changed.reduce(0) { $0 + $1.b.name.components(separatedBy: " + ").count } + computed == gguf.tensors.count)
+    #expect(d.identicalTensors.allSatisfy { $0.dtype == "F32" })
     #expect(d.parameterDifference == d.explainedDifference)
     #expect(d.hyperparametersChanged.isEmpty)
     // ...and compared at all: the config was read and the GGUF states the architecture's fields.
@@ -155,6 +156,7 @@ enum Conversions {
     #expect(!d.structurallyDifferent)
     let verdict = DiffReport.verdict(d)
     #expect(verdict.hasPrefix("same model, converted: \(d.changed.count) tensors ") && verdict.hasSuffix("; parameters equal"))
+    #expect(!d.identical)
   }
 
   /// The hyperparameters compared on each pair: every field both the config and the GGUF state.
@@ -167,6 +169,7 @@ enum Conversions {
       "conv-qwen3moe": rotary.union(["experts"]),
       "conv-gpt2": ["vocab", "hidden", "layers", "heads", "ffn", "context"],
       "conv-bert": ["vocab", "hidden", "layers", "heads", "ffn", "context"],
+      "real-minilm": ["vocab", "hidden", "layers", "heads", "ffn", "context"],
     ]
     for (name, fields) in expected {
       let (_, _, gguf, config) = try Conversions.diff(name)
@@ -208,6 +211,25 @@ enum Conversions {
     let norm = try #require(d.changed.first { $0.b.name == "blk.1.layer_output_norm.weight" })
     #expect(norm.a.name == "bert.encoder.layer.1.output.LayerNorm.weight")
     #expect(d.changed.first { $0.b.name == "token_types.weight" }?.a.shape == [2, 64])
+  }
+
+  /// A real checkpoint: MiniLM-L6-H384-uncased as transformers 4.8 saved it (BertModel: no
+  /// prefix, a pooler, the position_ids buffer), converted to F16.
+  @Test func realMiniLM() throws {
+    let (d, hf, gguf, _) = try Conversions.diff("real-minilm")
+    let pooler = hf.tensors.filter { $0.name.hasPrefix("pooler.") }
+    #expect(pooler.map { String($0.name) } == ["pooler.dense.bias", "pooler.dense.weight"])
+    let poolerParameters = pooler.reduce(0) { $0 + $1.parameters }
+    #expect(poolerParameters == 384 * 384 + 384)
+    #expect(d.conventions == [
+      "1 buffer(s) in \(d.pathA) (embeddings.position_ids) are dropped by the converter: rebuilt at load time",
+      "2 pooler / pre-training head tensor(s) in \(d.pathA) (147840 parameters) are dropped by the converter: llama.cpp runs BERT as an embedding model",
+    ])
+    // The buffer's 512 positions and the pooler are explained; nothing else differs.
+    #expect(d.explainedDifference == -(512 + 147_840) && d.parameterDifference == d.explainedDifference)
+    #expect(gguf.tensors.count == 101 && d.changed.count == 37 && d.identicalTensors.count == 64)
+    let q = try #require(d.changed.first { $0.b.name == "blk.5.attn_q.weight" })
+    #expect(q.a.name == "encoder.layer.5.attention.self.query.weight" && q.a.dtype == "F32" && q.b.dtype == "F16" && q.b.shape == [384, 384])
   }
 
   @Test func gemma3VisionTowerGoesToTheMmprojFile() throws {

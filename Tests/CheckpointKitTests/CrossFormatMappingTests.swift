@@ -122,7 +122,7 @@ import Testing
     #expect(d.changed.first?.b.name == "blk.0.ffn_up.weight" && d.changed.first?.a.shape == [32, 8] && d.changed.first?.changes == ["shape"])
     #expect(d.unmapped.isEmpty && d.onlyInA.isEmpty && d.onlyInB.isEmpty)
     #expect(d.conventions == [
-      "1 other buffer(s) in hf (h.0.attn.bias) are dropped by the converter: rebuilt at load time",
+      "1 buffer(s) in hf (h.0.attn.bias) are dropped by the converter: rebuilt at load time",
       "2 GPT-2 Conv1D weight(s) in hf are stored [in, out]; the converter transposes them, so they are compared as [out, in]",
     ])
     #expect(d.explainedDifference == -256)
@@ -138,7 +138,7 @@ import Testing
     let d = Differ.diff(hf, gguf)
     #expect(d.identicalTensors.count == 1 && d.unmapped.isEmpty && d.onlyInA.isEmpty && d.onlyInB.isEmpty)
     #expect(d.conventions == [
-      "1 other buffer(s) in hf (bert.embeddings.position_ids) are dropped by the converter: rebuilt at load time",
+      "1 buffer(s) in hf (bert.embeddings.position_ids) are dropped by the converter: rebuilt at load time",
       "4 pooler / pre-training head tensor(s) in hf (188 parameters) are dropped by the converter: llama.cpp runs BERT as an embedding model",
     ])
     #expect(d.explainedDifference == -(16 + 188) && d.parameterDifference == -(16 + 188))

@@ -33,7 +33,7 @@ struct LeftOut {
     var out: [String] = []
     if rotaryBuffers > 0 { out.append("\(rotaryBuffers) rotary_emb.inv_freq buffer(s) in \(path) are dropped by the converter") }
     if buffers > 0 {
-      out.append("\(buffers) other buffer(s) in \(path) (\(bufferExample)\(buffers > 1 ? ", ..." : "")) are dropped by the converter: rebuilt at load time")
+      out.append("\(buffers) buffer(s) in \(path) (\(bufferExample)\(buffers > 1 ? ", ..." : "")) are dropped by the converter: rebuilt at load time")
     }
     if heads > 0 {
       out.append(
