@@ -205,7 +205,7 @@ enum Conversions {
     ])
     let parameters = heads.reduce(0) { $0 + $1.parameters }
     #expect(d.conventions == [
-      "5 pooler / pre-training head tensor(s) in \(d.pathA) (\(parameters) parameters) are dropped by the converter: llama.cpp runs BERT as an embedding model"
+      "5 pooler / pre-training head tensor(s) in \(d.pathA) (\(Units.grouped(parameters)) parameters) are dropped by the converter: llama.cpp runs BERT as an embedding model"
     ])
     #expect(d.explainedDifference == -Int64(parameters) && d.parameterDifference == -Int64(parameters))
     let norm = try #require(d.changed.first { $0.b.name == "blk.1.layer_output_norm.weight" })
@@ -223,7 +223,7 @@ enum Conversions {
     #expect(poolerParameters == 384 * 384 + 384)
     #expect(d.conventions == [
       "1 buffer(s) in \(d.pathA) (embeddings.position_ids) are dropped by the converter: rebuilt at load time",
-      "2 pooler / pre-training head tensor(s) in \(d.pathA) (147840 parameters) are dropped by the converter: llama.cpp runs BERT as an embedding model",
+      "2 pooler / pre-training head tensor(s) in \(d.pathA) (147,840 parameters) are dropped by the converter: llama.cpp runs BERT as an embedding model",
     ])
     // The buffer's 512 positions and the pooler are explained; nothing else differs.
     #expect(d.explainedDifference == -(512 + 147_840) && d.parameterDifference == d.explainedDifference)
@@ -237,7 +237,7 @@ enum Conversions {
     let tower = hf.tensors.filter { $0.name.contains("vision_tower") || $0.name.contains("multi_modal_projector") }
     #expect(tower.count == 34)
     let parameters = tower.reduce(0) { $0 + $1.parameters }
-    #expect(d.conventions.first == "vision tower (34 tensors, \(parameters) parameters) in \(d.pathA) goes to llama.cpp's mmproj file (convert_hf_to_gguf.py --mmproj), not the text GGUF")
+    #expect(d.conventions.first == "vision tower (34 tensors, \(Units.grouped(parameters)) parameters) in \(d.pathA) goes to llama.cpp's mmproj file (convert_hf_to_gguf.py --mmproj), not the text GGUF")
     #expect(d.explainedDifference == -Int64(parameters) && d.parameterDifference == -Int64(parameters))
     // The text model under its language_model. prefix, Gemma 3's four norms per block.
     let q = try #require(d.changed.first { $0.b.name == "blk.1.attn_q.weight" })
@@ -255,7 +255,7 @@ enum Conversions {
     #expect(tower.count == 27)
     let parameters = tower.reduce(0) { $0 + $1.parameters }
     #expect(d.conventions == [
-      "vision tower (27 tensors, \(parameters) parameters) in \(d.pathA) goes to llama.cpp's mmproj file (convert_hf_to_gguf.py --mmproj), not the text GGUF"
+      "vision tower (27 tensors, \(Units.grouped(parameters)) parameters) in \(d.pathA) goes to llama.cpp's mmproj file (convert_hf_to_gguf.py --mmproj), not the text GGUF"
     ])
     #expect(d.explainedDifference == -Int64(parameters))
     #expect(d.changed.first { $0.b.name == "output.weight" }?.a.name == "language_model.lm_head.weight")

@@ -37,11 +37,11 @@ struct LeftOut {
     }
     if heads > 0 {
       out.append(
-        "\(heads) pooler / pre-training head tensor(s) in \(path) (\(headParameters) parameters) are dropped by the converter: llama.cpp runs BERT as an embedding model")
+        "\(heads) pooler / pre-training head tensor(s) in \(path) (\(Units.grouped(headParameters)) parameters) are dropped by the converter: llama.cpp runs BERT as an embedding model")
     }
     if towers > 0 {
       out.append(
-        "vision tower (\(towers) tensors, \(towerParameters) parameters) in \(path) goes to llama.cpp's mmproj file (convert_hf_to_gguf.py --mmproj), not the text GGUF")
+        "vision tower (\(towers) tensors, \(Units.grouped(towerParameters)) parameters) in \(path) goes to llama.cpp's mmproj file (convert_hf_to_gguf.py --mmproj), not the text GGUF")
     }
     return out
   }
