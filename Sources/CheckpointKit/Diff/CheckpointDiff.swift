@@ -98,6 +98,11 @@ public struct CheckpointDiff: Sendable {
   public var parametersB: UInt64 = 0
   /// The part of B - A that the conventions explain (a head stored on one side only, dropped buffers).
   public var explainedDifference: Int64 = 0
+  /// Groups of tensors fused on one side and split on the other (attn_qkv vs attn_q/k/v, one per
+  /// block) that were compared as one: between two GGUFs this is the only thing that differs when
+  /// one was converted with --fuse-qkv. Not structural, but not `identical` either: the files
+  /// lay the same weights out differently.
+  public var fusedGroups = 0
   public var byComponent: [ComponentTotals] = []
   /// Layers of the language model in index order (see `DiffTotals`): tensors without a layer
   /// and those of an encoder tower are in `byComponent` only.
@@ -109,6 +114,7 @@ public struct CheckpointDiff: Sendable {
   /// Nothing differs at all (dtype and metadata included; conventions do not count).
   public var identical: Bool {
     !structurallyDifferent && changed.isEmpty && metadataChanged.isEmpty && bookkeepingOnlyInA.isEmpty && bookkeepingOnlyInB.isEmpty
+      && (crossFormat || fusedGroups == 0)
   }
 
   /// A tensor added, removed, unmapped or reshaped, or a hyperparameter changed: what

@@ -1,7 +1,11 @@
 /// Compares two catalogs. Same format: tensors matched by name. Hugging Face safetensors vs
 /// GGUF: the Hugging Face names are mapped to GGUF names first (`GGUFNameMap`), per-expert
-/// tensors are gathered into the stacked tensor GGUF stores, and the converter's conventions
-/// (tied head written out or left out, `rotary_emb.inv_freq` dropped) are accounted for.
+/// tensors are gathered into the stacked tensor GGUF stores, and the converter's conventions are
+/// accounted for, each said once in `conventions`: a tied head written out or left out, buffers
+/// dropped (`rotary_emb.inv_freq`, `position_ids`, GPT-2's masks), BERT's heads dropped, a vision
+/// tower left for the mmproj file (`LeftOut`), GPT-2's Conv1D weights transposed, Gemma's norms
+/// stored +1. Fused and split tensors (`attn_qkv` vs `attn_q/k/v`) are compared as groups
+/// (`FusedGroups`), across formats and between two GGUFs.
 public enum Differ {
   /// `listIdentical`: also keep the unchanged tensors (for `--all`); they are counted either way.
   public static func diff(
@@ -17,24 +21,27 @@ public enum Differ {
     var unmapped: [CheckpointDiff.Side] = []
     var conventions: [String] = []
     var explained: Int64 = 0
-    // Dropped buffers count against the side that holds them: B - A falls by A's, rises by B's.
+    // Tensors the converter leaves out count against the side that holds them: B - A falls by
+    // A's, rises by B's.
     func keyed(_ catalog: Catalog, mapFromHF: Bool, sign: Int64) -> [(String, CheckpointDiff.Side)] {
       guard mapFromHF else { return catalog.tensors.map { (String($0.name), side($0)) } }
-      let gemma = catalog.tensors.contains { $0.name.hasSuffix("pre_feedforward_layernorm.weight") }
+      let gemma = catalog.tensors.contains { $0.name.hasByteSuffix("pre_feedforward_layernorm.weight") }
       var out: [(String, CheckpointDiff.Side)] = []
       // Experts of one stacked tensor, in order of first appearance.
       var stacks: [String: [(Int, CheckpointDiff.Side)]] = [:]
       var order: [String] = []
-      var dropped = 0
+      var left = LeftOut()
+      var transposed = 0
       var placed = Set<String>()
       for t in catalog.tensors {
-        if GGUFNameMap.isDroppedBuffer(t.name) {
-          dropped += 1
-          explained += sign * Int64(clamping: t.learned)
-          continue
-        }
         guard let target = GGUFNameMap.target(t.name, gemmaPostNorms: gemma) else {
-          unmapped.append(side(t))
+          if let why = GGUFNameMap.dropped(t.name) {
+            left.add(why, t)
+            // A buffer holds no parameters (`learned`): only the heads and towers left out count.
+            explained += sign * Int64(clamping: t.learned)
+          } else {
+            unmapped.append(side(t))
+          }
           continue
         }
         // Two names for one GGUF tensor would both match it: the second cannot be placed.
@@ -42,22 +49,45 @@ public enum Differ {
           unmapped.append(side(t))
           continue
         }
+        var s = side(t)
+        if target.transposed && s.shape.count == 2 {
+          s.shape.reverse()
+          transposed += 1
+        }
         if let expert = target.expert {
           if stacks[target.name] == nil { order.append(target.name) }
-          stacks[target.name, default: []].append((expert, side(t)))
+          stacks[target.name, default: []].append((expert, s))
         } else {
-          out.append((target.name, side(t)))
+          out.append((target.name, s))
         }
       }
-      if dropped > 0 { conventions.append("\(dropped) rotary_emb.inv_freq buffer(s) in \(catalog.path) are dropped by the converter") }
+      conventions += left.notes(catalog.path)
+      if transposed > 0 {
+        conventions.append(
+          "\(transposed) GPT-2 Conv1D weight(s) in \(catalog.path) are stored [in, out]; the converter transposes them, so they are compared as [out, in]")
+      }
       for name in order {
         guard let experts = stacks[name]?.sorted(by: { $0.0 < $1.0 }) else { continue }
         out.append((name, stacked(experts)))
       }
       return out
     }
-    let entriesA = result.crossFormat ? keyed(a, mapFromHF: !ggufA, sign: -1) : []
-    let entriesB = result.crossFormat ? keyed(b, mapFromHF: !ggufB, sign: 1) : []
+    var entriesA = result.crossFormat ? keyed(a, mapFromHF: !ggufA, sign: -1) : []
+    var entriesB = result.crossFormat ? keyed(b, mapFromHF: !ggufB, sign: 1) : []
+    // Two GGUFs were matched by name above; what one holds fused (attn_qkv) and the other split
+    // (attn_q, attn_k, attn_v) is left over there, and goes through the group matching here.
+    if !result.crossFormat && ggufA && ggufB && (!result.onlyInA.isEmpty || !result.onlyInB.isEmpty) {
+      entriesA = result.onlyInA.map { ($0.name, $0) }
+      entriesB = result.onlyInB.map { ($0.name, $0) }
+      result.onlyInA = []
+      result.onlyInB = []
+    }
+    // Both sides now carry GGUF names: a tensor fused on one side (attn_qkv) and split on the
+    // other (attn_q, attn_k, attn_v) is compared as one group.
+    if result.crossFormat || (ggufA && ggufB) {
+      conventions += FusedGroups.fuse(&entriesA, against: entriesB, path: a.path, other: b.path, made: &result.fusedGroups)
+      conventions += FusedGroups.fuse(&entriesB, against: entriesA, path: b.path, other: a.path, made: &result.fusedGroups)
+    }
     var indexB: [String: Int] = [:]
     for (k, (name, _)) in entriesB.enumerated() { indexB[name] = k }
     var matchedB = Set<Int>()
@@ -104,6 +134,19 @@ public enum Differ {
       }
       tie(&onlyA, entriesB, a.path, b.path, config: configA, sign: -1)
       tie(&onlyB, entriesA, b.path, a.path, config: configB, sign: 1)
+      // RoPE tables the converter computes from the config: only in the GGUF, by design.
+      func generated(_ only: inout [(String, CheckpointDiff.Side)], _ path: String, sign: Int64) {
+        let made = only.filter { GGUFNameMap.generatedByConverter.contains($0.0) }
+        guard !made.isEmpty else { return }
+        for (_, s) in made { explained += sign * Int64(clamping: s.parameters) }
+        conventions.append(
+          "\(made.map(\.0).joined(separator: ", ")) in \(path): computed by the converter from config.json's RoPE scaling, not copied from a checkpoint tensor")
+        only.removeAll { GGUFNameMap.generatedByConverter.contains($0.0) }
+      }
+      if ggufA { generated(&onlyA, a.path, sign: -1) } else { generated(&onlyB, b.path, sign: 1) }
+    }
+    if result.crossFormat, let note = gemmaNormNote(ggufA ? a : b) {
+      conventions.append(note)
     }
     result.onlyInA += onlyA.map { $0.1 }
     result.onlyInB += onlyB.map { $0.1 }
@@ -121,6 +164,17 @@ public enum Differ {
   }
 
   static func isGGUF(_ c: Catalog) -> Bool { c.format == .gguf || c.format == .splitGGUF }
+
+  /// Gemma's RMSNorm scales by 1 + w, and its converter stores w + 1 so llama.cpp can scale by
+  /// the weight alone: every `*norm.weight` has the same shape on both sides and values that
+  /// differ by design. Headers cannot see values, so this is said once, not checked.
+  /// The norms are counted in the GGUF (identical tensors are only listed with `--all`).
+  static func gemmaNormNote(_ gguf: Catalog) -> String? {
+    guard let arch = gguf.architecture, ["gemma", "gemma2", "gemma3"].contains(arch) else { return nil }
+    let norms = gguf.tensors.indices.filter { gguf.tensors[$0].name.hasByteSuffix("norm.weight") }.count
+    guard norms > 0 else { return nil }
+    return "Gemma: \(norms) norm weight(s) are stored +1 by the converter (Gemma's RMSNorm scales by 1 + w); same shapes, values differ by design (headers cannot see values)"
+  }
 
   static func side(_ t: TensorRecord) -> CheckpointDiff.Side {
     CheckpointDiff.Side(

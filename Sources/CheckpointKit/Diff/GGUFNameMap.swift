@@ -1,7 +1,17 @@
-/// Hugging Face tensor names -> the names llama.cpp's `convert_hf_to_gguf.py` gives them, for the
-/// Llama family (Llama, Mistral, Mixtral), Qwen2 / Qwen2-MoE and Gemma 1/2/3. The facts are those
-/// of gguf-py's `tensor_mapping.py`, written here as our own tables: a diff must place every
-/// converted tensor, and anything it cannot place is reported as unmapped, never dropped.
+/// Hugging Face tensor names -> the names llama.cpp's `convert_hf_to_gguf.py` gives them. The
+/// facts are those of gguf-py's `tensor_mapping.py` and the converter's per-model classes, written
+/// here as our own tables, one file per architecture family:
+///
+/// - `GGUFNameMap+Decoder.swift`: `model.layers.N.` checkpoints (Llama, Mistral, Mixtral, Qwen2/3
+///   and their MoE, Gemma 1/2/3, Phi-3);
+/// - `GGUFNameMap+GPT2.swift`: `transformer.h.N.` / `h.N.` (GPT-2, Conv1D weights transposed);
+/// - `GGUFNameMap+BERT.swift`: `bert.encoder.layer.N.` / `encoder.layer.N.`;
+/// - `GGUFNameMap+Multimodal.swift`: the text model under a multimodal prefix, and the vision or
+///   audio towers a text conversion leaves for llama.cpp's mmproj file.
+///
+/// A diff must place every converted tensor: what the tables cannot place is either something the
+/// converter drops on purpose (`dropped`, reported as a convention) or listed as unmapped, never
+/// silently left out.
 public enum GGUFNameMap {
   /// Where one Hugging Face tensor lands in a GGUF file.
   public struct Target: Equatable, Sendable {
@@ -9,81 +19,92 @@ public enum GGUFNameMap {
     public var name: String
     /// For one expert of a Mixtral-style MoE: its index in the stacked `ffn_*_exps` tensor.
     public var expert: Int?
+    /// A GPT-2 Conv1D weight, stored [in, out] and transposed by the converter: the GGUF tensor
+    /// has the reversed shape.
+    public var transposed: Bool = false
+
+    public init(name: String, expert: Int? = nil, transposed: Bool = false) {
+      self.name = name
+      self.expert = expert
+      self.transposed = transposed
+    }
   }
 
-  /// Names outside any block.
-  static let global: [String: String] = [
-    "model.embed_tokens": "token_embd",
-    "model.norm": "output_norm",
-    "lm_head": "output",
-  ]
-
-  /// Names inside block N (after `model.layers.N.`), for the dense and shared parts.
-  /// `post_attention_layernorm` is Gemma 2/3's post-attention norm there (see `block`), the
-  /// FFN pre-norm everywhere else.
-  static let inBlock: [String: String] = [
-    "input_layernorm": "attn_norm",
-    "post_attention_layernorm": "ffn_norm",
-    "pre_feedforward_layernorm": "ffn_norm",
-    "post_feedforward_layernorm": "post_ffw_norm",
-    "self_attn.q_proj": "attn_q",
-    "self_attn.k_proj": "attn_k",
-    "self_attn.v_proj": "attn_v",
-    "self_attn.o_proj": "attn_output",
-    "self_attn.q_norm": "attn_q_norm",
-    "self_attn.k_norm": "attn_k_norm",
-    "mlp.gate_proj": "ffn_gate",
-    "mlp.up_proj": "ffn_up",
-    "mlp.down_proj": "ffn_down",
-    // Mixtral's router; Qwen2-MoE's router and shared expert.
-    "block_sparse_moe.gate": "ffn_gate_inp",
-    "mlp.gate": "ffn_gate_inp",
-    "mlp.shared_expert.gate_proj": "ffn_gate_shexp",
-    "mlp.shared_expert.up_proj": "ffn_up_shexp",
-    "mlp.shared_expert.down_proj": "ffn_down_shexp",
-    "mlp.shared_expert_gate": "ffn_gate_inp_shexp",
-  ]
-
-  /// One expert's projection (after `experts.E.`) -> the stacked GGUF tensor it is a slice of.
-  /// Mixtral names them w1/w2/w3 (gate/down/up), Qwen2-MoE like a dense MLP.
-  static let expertProjection: [String: String] = [
-    "w1": "ffn_gate_exps", "w2": "ffn_down_exps", "w3": "ffn_up_exps",
-    "gate_proj": "ffn_gate_exps", "up_proj": "ffn_up_exps", "down_proj": "ffn_down_exps",
-  ]
-
-  /// Where the expert lists sit in a block: Mixtral's `block_sparse_moe.experts`, Qwen2-MoE's `mlp.experts`.
-  static let expertPrefixes = ["block_sparse_moe.experts.", "mlp.experts."]
-
-  /// Buffers the converter drops on purpose: recomputed from the config at load time.
-  public static func isDroppedBuffer(_ name: some StringProtocol) -> Bool {
-    name.hasSuffix("rotary_emb.inv_freq")
+  /// Why the converter leaves a Hugging Face tensor out of the text GGUF.
+  public enum Dropped: Equatable, Sendable {
+    /// A buffer recomputed at load time (`rotary_emb.inv_freq`, BERT's `position_ids`, GPT-2's
+    /// causal-mask `attn.bias` / `attn.masked_bias`).
+    case buffer
+    /// A head llama.cpp does not run: BERT's pooler and its pre-training (MLM, NSP) heads.
+    case head
+    /// A vision or audio tower or its projector: written to the separate mmproj file.
+    case multimodal
   }
 
   /// The GGUF name of a Hugging Face tensor, nil when the tables cannot place it.
   /// `gemmaPostNorms`: the model has Gemma 2/3's four norms per block, where
   /// `post_attention_layernorm` becomes `post_attention_norm`.
   public static func target(_ hfName: some StringProtocol, gemmaPostNorms: Bool = false) -> Target? {
-    let name = String(hfName)
-    // The suffix (weight, bias) is carried over as is.
-    guard let dot = name.lastIndex(of: ".") else { return nil }
-    let base = String(name[..<dot]), suffix = String(name[dot...])
-    guard suffix == ".weight" || suffix == ".bias" else { return nil }
-    if let g = global[base] { return Target(name: g + suffix) }
-    let layersPrefix = "model.layers."
-    guard base.hasPrefix(layersPrefix) else { return nil }
-    let rest = base.dropFirst(layersPrefix.count)
-    guard let layerEnd = rest.firstIndex(of: "."), let layer = Int(rest[..<layerEnd]), layer >= 0 else { return nil }
-    let inner = String(rest[rest.index(after: layerEnd)...])
-    let block = "blk.\(layer)."
-    for prefix in expertPrefixes where inner.hasPrefix(prefix) {
-      let tail = inner.dropFirst(prefix.count)
-      guard let end = tail.firstIndex(of: "."), let expert = Int(tail[..<end]), expert >= 0,
-        let stacked = expertProjection[String(tail[tail.index(after: end)...])]
-      else { return nil }
-      return Target(name: block + stacked + suffix, expert: expert)
+    // A multimodal model's text half: the converter deletes `language_model.` wherever it is.
+    var name = Substring(hfName)
+    if let text = textModelName(name) { name = text }
+    // The suffix (weight, bias) is carried over as is. BERT checkpoints from TensorFlow call the
+    // LayerNorm weight and bias gamma and beta; the converter renames them.
+    guard let dot = name.utf8.lastIndex(of: UInt8(ascii: ".")) else { return nil }
+    let base = name[..<dot]
+    let suffix: String
+    switch name[dot...] {
+    case ".weight", ".gamma": suffix = ".weight"
+    case ".bias", ".beta": suffix = ".bias"
+    // transformers 5's own MoE layout: parameters named without `.weight`.
+    default: return nativeExperts(name)
     }
-    if gemmaPostNorms && inner == "post_attention_layernorm" { return Target(name: block + "post_attention_norm" + suffix) }
-    guard let mapped = inBlock[inner] else { return nil }
-    return Target(name: block + mapped + suffix)
+    if let t = decoder(base, suffix: suffix, gemmaPostNorms: gemmaPostNorms) { return t }
+    if let t = gpt2(base, suffix: suffix) { return t }
+    return bert(base, suffix: suffix)
+  }
+
+  /// What the converter leaves out on purpose, for a name `target` cannot place (only those are
+  /// asked, so the common case costs nothing).
+  public static func dropped(_ hfName: some StringProtocol) -> Dropped? {
+    let name = Substring(hfName)
+    if name.hasByteSuffix("rotary_emb.inv_freq") || gpt2MaskBuffer(name) || bertBuffer(name) { return .buffer }
+    if bertHead(name) { return .head }
+    if multimodalTower(name) { return .multimodal }
+    return nil
+  }
+
+  /// GGUF tensors the converter computes from config.json's long-context RoPE settings instead of
+  /// copying them: Llama 3.1's `rope_freqs` (llama3 scaling), Phi-3-128k's `rope_factors_long`
+  /// and `rope_factors_short` (longrope). A Hugging Face checkpoint has no counterpart.
+  public static let generatedByConverter: Set<String> = ["rope_freqs.weight", "rope_factors_long.weight", "rope_factors_short.weight"]
+
+  /// Buffers the converter drops on purpose: recomputed from the config at load time.
+  public static func isDroppedBuffer(_ name: some StringProtocol) -> Bool {
+    dropped(name) == .buffer
+  }
+
+  /// `N` and what follows `N.` in `<prefix>N.<rest>`, nil unless the name has that form.
+  static func block(_ base: Substring, after prefix: String) -> (Int, Substring)? {
+    guard let rest = base.dropping(prefix) else { return nil }
+    guard let end = rest.utf8.firstIndex(of: UInt8(ascii: ".")), let n = Int(rest[..<end]), n >= 0 else { return nil }
+    return (n, rest[rest.utf8.index(after: end)...])
+  }
+}
+
+extension Substring {
+  /// The rest after `prefix`, nil without it. Compared as UTF-8 bytes: `hasPrefix` and
+  /// `dropFirst` on a Substring go Character by Character, which 20,000 names a diff feel.
+  func dropping(_ prefix: String) -> Substring? {
+    guard utf8.starts(with: prefix.utf8) else { return nil }
+    return self[utf8.index(startIndex, offsetBy: prefix.utf8.count)...]
+  }
+
+  func hasBytePrefix(_ prefix: String) -> Bool { utf8.starts(with: prefix.utf8) }
+
+  func hasByteSuffix(_ suffix: String) -> Bool {
+    let n = suffix.utf8.count
+    guard utf8.count >= n else { return false }
+    return utf8[utf8.index(endIndex, offsetBy: -n)...].elementsEqual(suffix.utf8)
   }
 }

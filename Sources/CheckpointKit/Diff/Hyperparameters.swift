@@ -50,6 +50,9 @@ public struct Hyperparameters: Equatable, Sendable {
         if value != nil { break }
       }
       if value == nil, row.field == "kv_heads", let heads = fields.first(where: { $0.0 == "heads" }) { value = heads.1 }
+      // GPT-2's config leaves n_inner null for the usual 4 x n_embd (what transformers and the
+      // converter then use), so its FFN width is compared too.
+      if value == nil, row.field == "ffn", let width = config.value("n_embd").flatMap(number) { value = 4 * width }
       if let value { fields.append((row.field, value)) }
     }
     return Hyperparameters(fields: fields)

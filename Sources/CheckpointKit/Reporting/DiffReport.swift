@@ -22,6 +22,7 @@ public enum DiffReport {
       let pairs = Set(retyped.map { "\($0.a.dtype)→\($0.b.dtype)" + ($0.changes.contains("packing") ? " packed" : "") }).sorted()
       parts.append("\(retyped.count) tensor\(retyped.count == 1 ? "" : "s") \(pairs.joined(separator: ", "))")
     }
+    if !d.crossFormat && d.fusedGroups > 0 { parts.append("\(d.fusedGroups) group\(d.fusedGroups == 1 ? "" : "s") fused on one side, split on the other") }
     if !d.bookkeepingOnlyInB.isEmpty { parts.append("quantization adds " + bookkeepingCount(d.bookkeepingOnlyInB)) }
     if !d.bookkeepingOnlyInA.isEmpty { parts.append("B drops " + bookkeepingCount(d.bookkeepingOnlyInA)) }
     if !d.metadataChanged.isEmpty { parts.append("\(d.metadataChanged.count) metadata key\(d.metadataChanged.count == 1 ? "" : "s") differ") }
@@ -35,6 +36,7 @@ public enum DiffReport {
   static func lead(_ d: CheckpointDiff) -> String {
     if d.structurallyDifferent { return "structurally different" }
     if d.crossFormat { return "same model, converted" }
+    if d.fusedGroups > 0 && d.changed.isEmpty { return "same model, fused differently" }
     if !d.bookkeepingOnlyInB.isEmpty && d.bookkeepingOnlyInA.isEmpty { return "same model, quantized" }
     if !d.bookkeepingOnlyInA.isEmpty && d.bookkeepingOnlyInB.isEmpty { return "same model, dequantized" }
     if !d.changed.isEmpty || !d.bookkeepingOnlyInA.isEmpty { return "same model, requantized" }
@@ -298,6 +300,7 @@ public enum DiffReport {
         .array(d.hyperparametersChanged.map { .object([("field", .string($0.field)), ("a", number($0.a)), ("b", number($0.b))]) })
       ),
       ("conventions", .array(d.conventions.map(JSONValue.string))),
+      ("fused_groups", .int(d.fusedGroups)),
       (
         "by_component",
         .array(
