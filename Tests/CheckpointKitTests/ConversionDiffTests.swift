@@ -365,6 +365,15 @@ enum Conversions {
     #expect(q4.changed.first { $0.b.name == "blk.0.attn_q.weight" }?.b.dtype == "Q4_K")
     let (q8, _, _, _) = try Conversions.diff("conv-llama-Q8_0")
     #expect(Set(q8.changed.map(\.b.dtype)) == ["Q8_0", "F32"])
+    // 39 dtype-only changes: summarized by change in text and Markdown (all listed with --all).
+    #expect(q4.changed.count == 39 && !q4.changed.contains { $0.changes.contains("shape") })
+    let text = DiffReport.text(q4)
+    #expect(text.contains("\nchanged (39):\n  dtype only, by change (39 tensors; --all lists each):\n    BF16 -> Q4_K  23  embedding 1, attention 14, ffn 8\n    BF16 -> F32    9  norm 9\n"))
+    #expect(!text.contains("-> blk.0.attn_q.weight"))
+    #expect(DiffReport.text(q4, all: true).contains("model.layers.0.self_attn.q_proj.weight -> blk.0.attn_q.weight  BF16 -> Q4_K"))
+    let markdown = DiffReport.markdown(q4)
+    #expect(markdown.contains("**changed, dtype only** (39) — `--all` lists each\n\n| dtype change | tensors | components |\n| :-- | --: | :-- |\n| BF16 -> Q4_K | 23 | embedding 1, attention 14, ffn 8 |\n"))
+    #expect(!markdown.contains("**changed** ("))
   }
 
   // MARK: Planted faults on real conversion headers

@@ -109,8 +109,16 @@ public enum DiffReport {
     if !d.changed.isEmpty {
       lines.append("")
       lines.append("changed (\(d.changed.count)):")
+      let (listed, retyped) = split(d.changed, all: all)
+      if !retyped.isEmpty {
+        lines.append("  dtype only, by change (\(retyped.count) tensors; --all lists each):")
+        var table = TextTable([.left, .right, .left])
+        table.indent = 4
+        for row in retypedRows(retyped) { table.add(row) }
+        lines.append(table.render())
+      }
       var heading = ""
-      for c in d.changed.sorted(by: { order($0.a, $1.a) }) {
+      for c in listed.sorted(by: { order($0.a, $1.a) }) {
         let h = groupTitle(c.a)
         if h != heading {
           lines.append("  " + h)
@@ -168,6 +176,36 @@ public enum DiffReport {
   }
 
   static let unmappedTitle = "unmapped (no GGUF name for these)"
+
+  /// More dtype-only changes than this are summarized by change (a requantized 8B model changes
+  /// 291 tensors alike): the list would not fit a terminal and says nothing the summary does not.
+  static let listLimit = 24
+
+  /// The changes listed one by one, and the dtype-only ones summarized instead (empty when they
+  /// are few, or with `all`). Shape and packing changes are always listed.
+  static func split(_ changed: [CheckpointDiff.Changed], all: Bool) -> (listed: [CheckpointDiff.Changed], retyped: [CheckpointDiff.Changed]) {
+    let retyped = changed.filter { !$0.changes.contains("shape") && !$0.changes.contains("packing") }
+    guard !all && retyped.count > listLimit else { return (changed, []) }
+    return (changed.filter { $0.changes.contains("shape") || $0.changes.contains("packing") }, retyped)
+  }
+
+  /// One row per dtype change, the most common first: `BF16 -> Q4_K`, `193`, `attention 96, ffn 96, embedding 1`.
+  static func retypedRows(_ retyped: [CheckpointDiff.Changed]) -> [[String]] {
+    var groups: [(change: String, count: Int, components: [Component: Int])] = []
+    for c in retyped {
+      let change = "\(c.a.dtype) -> \(c.b.dtype)"
+      if let k = groups.firstIndex(where: { $0.change == change }) {
+        groups[k].count += 1
+        groups[k].components[c.b.component, default: 0] += 1
+      } else {
+        groups.append((change, 1, [c.b.component: 1]))
+      }
+    }
+    return groups.sorted { $0.count != $1.count ? $0.count > $1.count : $0.change < $1.change }.map { g in
+      let where_ = g.components.sorted { $0.key < $1.key }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ")
+      return [g.change, String(g.count), where_]
+    }
+  }
 
   /// `5 tensors identical (--all lists them)`.
   static func identicalLine(_ d: CheckpointDiff, all: Bool) -> String {
@@ -375,12 +413,18 @@ public enum DiffReport {
     sides("only in A", d.onlyInA)
     sides("only in B", d.onlyInB)
     if !d.changed.isEmpty {
+      let (listed, retyped) = split(d.changed, all: all)
+      if !retyped.isEmpty {
+        var summary = Table(["dtype change", "tensors", "components"], [.left, .right, .left])
+        for row in retypedRows(retyped) { summary.add(row) }
+        out.append(heading("changed, dtype only", retyped.count) + " — `--all` lists each\n\n" + summary.render())
+      }
       var table = Table(["component", "layer", "tensor", "change"], [.left, .right, .left, .left])
-      for c in d.changed.sorted(by: { order($0.a, $1.a) }) {
+      for c in listed.sorted(by: { order($0.a, $1.a) }) {
         let name = c.a.name == c.b.name ? code(c.a.name) : code(c.a.name) + " -> " + code(c.b.name)
         table.add([escape(c.a.component.rawValue), c.a.layer.map(String.init) ?? "", name, escape(changeText(c))], escaping: false)
       }
-      out.append(heading("changed", d.changed.count) + "\n\n" + table.render())
+      if !listed.isEmpty { out.append(heading(retyped.isEmpty ? "changed" : "changed, shape or packing", listed.count) + "\n\n" + table.render()) }
     }
     sides(unmappedTitle, d.unmapped)
     for (title, list) in [("quantization bookkeeping only in A", d.bookkeepingOnlyInA), ("quantization bookkeeping only in B", d.bookkeepingOnlyInB)]
