@@ -140,6 +140,9 @@ def repos(args):
            ("config.json", json.dumps(LLAMA3_70B_CONFIG, indent=2).encode() + b"\n")],
         "test/gated": list(tiny_llama),
         "test/vocab-gguf": [(n, rd("vocab/" + n)) for n in sorted(os.listdir(rd("vocab"))) if n.endswith(".gguf")],
+        # A PEFT adapter repo and its base (diff's adapter mode on remote inputs).
+        "test/llama-lora-bad": [(n, td("peft/llama-lora-bad/" + n)) for n in ["adapter_config.json", "adapter_model.safetensors"]],
+        "test/llama-base": [(n, td("peft/llama-base/" + n)) for n in ["config.json", "model.safetensors"]],
     }
     for files in out.values():
         files.append((".gitattributes", GITATTRIBUTES))

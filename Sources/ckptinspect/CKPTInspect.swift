@@ -21,7 +21,7 @@ struct CKPTInspect: ParsableCommand {
       ckptinspect <subcommand> PATH... [<options>]
       """,
     discussion: """
-      Reads .safetensors files, sharded safetensors (a directory or its *.index.json), .gguf files and split GGUF, also compressed as .zst, from local paths, http(s) URLs and hf:// repos, from their headers only: tensor data is never read, except by scan, which reads every weight. Without a subcommand, PATH... is summarized.
+      Reads .safetensors files, sharded safetensors (a directory or its *.index.json), .gguf files and split GGUF, also compressed as .zst, from local paths, http(s) URLs and hf:// repos, from their headers only: tensor data is never read, except by scan, which reads every weight. Without a subcommand, PATH... is summarized. diff compares two checkpoints, across formats too (Hugging Face safetensors against its GGUF conversion), or checks an adapter against its base.
 
       Output fits the terminal (COLUMNS, else its width, else 80 columns), with colour on a terminal (--color, NO_COLOR). --json and --ndjson write JSON; --markdown writes tables to paste into an issue; --quiet writes nothing, for scripts that want only the exit status.
 

@@ -28,7 +28,7 @@ struct DiffCommand: ParsableCommand {
   @Flag(help: "Write Markdown tables, to paste into an issue or a pull request.")
   var markdown = false
 
-  @Flag(help: "List identical tensors too (otherwise they are counted).")
+  @Flag(help: "List identical tensors too (otherwise they are counted), and each dtype-only change (otherwise summarized when there are more than 24).")
   var all = false
 
   @Flag(help: "List every layer in the layer table (otherwise only the layers that differ).")

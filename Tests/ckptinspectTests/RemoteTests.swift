@@ -209,6 +209,20 @@ import Testing
     #expect((y["hyperparameters_changed"] as? [Any])?.count == 0)
   }
 
+  /// Adapter mode with both sides on the Hub: the adapter repo's adapter_config.json is fetched
+  /// with its header (its r = 8 is what finds the rank misfit), and the answer is the local one.
+  @Test func adapterModeOnHubRepos() throws {
+    guard let mock = Self.mock() else { return }
+    let local = try CLI.run(["diff", "TestData/peft/llama-lora-bad", "TestData/peft/llama-base", "--json"])
+    let remote = try remote(mock, ["diff", "hf://test/llama-lora-bad", "hf://test/llama-base", "--json"])
+    #expect(remote.status == 1, "\(remote.stderr)")
+    let x = try #require((CLI.json(local.stdout) as? [String: Any])?["adapter"] as? [String: Any])
+    let y = try #require((CLI.json(remote.stdout) as? [String: Any])?["adapter"] as? [String: Any])
+    #expect((y["problems"] as? [[String: Any]])?.map { $0["kind"] as? String } == ["rank", "out_features"])
+    #expect((y["problems"] as? [[String: Any]])?.map { $0["message"] as? String } == (x["problems"] as? [[String: Any]])?.map { $0["message"] as? String })
+    #expect(y["trainable_parameters"] as? Int == 1_600 && y["base_parameters"] as? Int == 26_784)
+  }
+
   @Test func secondRunOfARepoIsServedFromTheCache() throws {
     guard let mock = Self.mock() else { return }
     let cache = NSTemporaryDirectory() + "ckptinspect-cache-" + UUID().uuidString.replacingOccurrences(of: "-", with: "")

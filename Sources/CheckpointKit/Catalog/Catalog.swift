@@ -81,6 +81,8 @@ public struct Catalog: Equatable, Sendable {
   public var problems: [CheckpointError] = []
   /// The `config.json` read with a remote checkpoint (a local one's is found beside it on disk).
   public var config: ConfigFile?
+  /// The `adapter_config.json` read with a remote PEFT adapter (a local one's is found beside it).
+  public var adapterConfig: ConfigFile?
 
   public init(
     path: String, format: CheckpointFormat, files: [FileInfo], metadata: [MetadataEntry] = [],

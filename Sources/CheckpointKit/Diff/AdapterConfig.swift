@@ -50,8 +50,10 @@ public struct AdapterConfig: Equatable, Sendable {
     feedforwardModules.contains { module == $0 || module.hasSuffix("." + $0) }
   }
 
-  /// `adapter_config.json` in the checkpoint's directory (or beside the file); nil when absent.
+  /// `adapter_config.json` in the checkpoint's directory (or beside the file), or fetched with a
+  /// Hub repo; nil when absent.
   public static func find(for catalog: Catalog) -> AdapterConfig? {
+    if let remote = catalog.adapterConfig { return parse(remote) }
     if RemoteAddress.isRemote(catalog.path) { return nil }
     let directory = FileSystem.kind(of: catalog.path) == .directory ? catalog.path : FileSystem.directoryName(catalog.path)
     let path = FileSystem.join(directory, "adapter_config.json")

@@ -182,6 +182,9 @@ public enum RemoteLoader {
     var smallPaths: [String] = []
     if chosen.kind == .shardedSafetensors { smallPaths.append(chosen.path) }
     if files.contains(where: { $0.path == configPath }) { smallPaths.append(configPath) }
+    // A PEFT adapter's config (rank, layout, modules saved whole), for `diff`'s adapter mode.
+    let adapterConfigPath = chosen.folder.isEmpty ? "adapter_config.json" : chosen.folder + "/adapter_config.json"
+    if files.contains(where: { $0.path == adapterConfigPath }) { smallPaths.append(adapterConfigPath) }
     var small: [String: [UInt8]] = [:]
     var fetch: [(url: String, key: String?, maxAge: Double, missingIsNil: Bool)] = []
     var fetchPaths: [String] = []
@@ -290,6 +293,8 @@ public enum RemoteLoader {
       }
     }
     catalog.config = config
+    catalog.adapterConfig = small[adapterConfigPath].flatMap { bytes in try? ConfigFile.parse(bytes.span) }
+      .map { ConfigFile(path: HubAddress.joined(display, adapterConfigPath), root: $0) }
     return catalog
   }
 
