@@ -1,8 +1,8 @@
 import CheckpointKit
 
 /// libFuzzer calls this with arbitrary bytes. Every input goes to every parser (safetensors,
-/// GGUF, the shard index, a config.json), and whatever parses is counted, audited, estimated and
-/// reported in text and JSON, so the fuzzer exercises the whole path a downloaded file takes. Any trap, sanitizer report or hang is
+/// GGUF, the shard index, a config.json), and whatever parses is counted, audited, estimated,
+/// diffed and reported in text and JSON, so the fuzzer exercises the whole path a downloaded file takes. Any trap, sanitizer report or hang is
 /// a bug; thrown CheckpointErrors are the expected outcome for bad input.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
@@ -26,6 +26,19 @@ public func fuzzOneInput(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
       let memory = MemoryEstimate.estimate(catalog, summary, config: nil, active: audit.actual.activeParameters, options: .init(gpus: gpus))
       _ = MemoryReport.text(memory, explain: true)
       _ = MemoryReport.json(memory).serialized()
+      // diff: the file against itself, then its names read as the other format's, so every name
+      // goes through the Hugging Face -> GGUF tables and the fused-group matching; adapter mode
+      // with the file as both adapter and base.
+      var other = catalog
+      other.format = catalog.format == .gguf ? .safetensors : .gguf
+      for d in [Differ.diff(catalog, catalog), Differ.diff(catalog, other), Differ.diff(other, catalog)] {
+        _ = DiffReport.text(d, all: true, layers: true, width: 80)
+        _ = DiffReport.json(d, all: true).serialized()
+        _ = DiffReport.markdown(d, all: true, layers: true)
+      }
+      let fit = AdapterChecker.check(adapter: catalog, config: nil, base: other)
+      _ = AdapterReport.text(fit)
+      _ = AdapterReport.markdown(fit)
     }
   }
   _ = try? GGUFReader.parse(span, arrayItems: Int.max)
@@ -44,6 +57,7 @@ public func fuzzOneInput(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
   if let root = try? ConfigFile.parse(span) {
     let config = ConfigFile(path: "config.json", root: root)
     _ = ExpectedCount.from(config: config)
+    _ = AdapterConfig.parse(config)
     if let shape = AttentionShape.from(config: config) { _ = shape.elements(context: 1 << 20) }
   }
   return 0
