@@ -5,7 +5,7 @@ import Testing
 /// conv-gemma3mm (transformers 5's layout) and conv-gemma3mm-mmproj.gguf, its vision tower and
 /// projector as `convert_hf_to_gguf.py --mmproj` wrote them (TestData/conversions). Every tower
 /// and projector tensor is mapped; the text model, the SigLIP pooling head and the +1 projector
-/// norm are conventions.
+/// norm are conventions; the tower's hyperparameters are compared with vision_config.
 @Suite struct MmprojDiffTests {
   static let pair = "conv-gemma3mm-mmproj"
 
@@ -47,6 +47,38 @@ import Testing
     #expect(d.parameterDifference == d.explainedDifference)
     // The layer rows would be the text model's, absent by design: no layer table.
     #expect(d.byLayer.isEmpty)
+  }
+
+  /// The mmproj file as A: the same mapping, the conventions counted against B.
+  @Test func eitherOrder() throws {
+    let (forward, hf, gguf, config) = try Conversions.diff(Self.pair)
+    let d = Differ.diff(gguf, hf, configB: config)
+    #expect(d.unmapped.isEmpty && d.onlyInA.isEmpty && d.onlyInB.isEmpty && d.hyperparametersChanged.isEmpty)
+    #expect(d.changed.map(\.a.name).sorted() == forward.changed.map(\.b.name).sorted())
+    #expect(d.explainedDifference == -forward.explainedDifference && d.parameterDifference == d.explainedDifference)
+    #expect(d.conventions.first == "the text model (28 tensors, 1,320,320 parameters) in \(d.pathB) is in the text GGUF, not the mmproj file")
+    #expect(DiffReport.verdict(d) == "same model, converted: 23 tensors F16→BF16, F32→BF16; parameters equal")
+  }
+
+  /// The tower's fields (clip.vision.*) against config.json's vision_config, all stated by both;
+  /// the text model's fields are not compared (the mmproj file states none).
+  @Test func theVisionHyperparametersCompared() throws {
+    let (d, _, gguf, config) = try Conversions.diff(Self.pair)
+    let tower = Hyperparameters.vision(gguf: gguf), stated = Hyperparameters.vision(config: config)
+    let expected: [(String, Double)] = [
+      ("vision_hidden", 32), ("vision_layers", 1), ("vision_heads", 2), ("vision_ffn", 64), ("image_size", 28),
+      ("patch_size", 14), ("projection", 128),
+    ]
+    #expect(tower == Hyperparameters(fields: expected) && stated == tower)
+    #expect(d.hyperparametersChanged.isEmpty)
+  }
+
+  @Test func aWrongVisionBlockCountIsReported() throws {
+    let (d, _, _, _) = try Conversions.diff(Self.pair, gguf: ConversionDiffTests.settingUInt32("clip.vision.block_count", to: 2))
+    #expect(d.hyperparametersChanged == [.init(field: "vision_layers", a: 1, b: 2)])
+    #expect(d.unmapped.isEmpty && d.onlyInA.isEmpty && d.onlyInB.isEmpty)
+    #expect(d.structurallyDifferent)
+    #expect(DiffReport.verdict(d).hasPrefix("structurally different: hyperparameters differ (vision_layers)"))
   }
 
   /// Names and shapes as the converter wrote them: no patch-embedding reshape, the projector's

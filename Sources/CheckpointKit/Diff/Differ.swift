@@ -7,7 +7,8 @@
 /// stored +1. Fused and split tensors (`attn_qkv` vs `attn_q/k/v`) are compared as groups
 /// (`FusedGroups`), across formats and between two GGUFs. Against llama.cpp's mmproj file the
 /// Hugging Face side's vision tower and projector are mapped instead (`GGUFNameMap.visionTarget`)
-/// and its text model is one convention: it is in the text GGUF.
+/// and its text model is one convention: it is in the text GGUF; the tower's hyperparameters
+/// (`clip.vision.*`) are compared with the config's `vision_config`.
 public enum Differ {
   /// `listIdentical`: also keep the unchanged tensors (for `--all`); they are counted either way.
   public static func diff(
@@ -163,8 +164,18 @@ public enum Differ {
     result.explainedDifference += explained
 
     if !result.crossFormat { result.metadataChanged = metadataChanges(a.metadata, b.metadata) }
-    // The audit's fields are the text model's; an mmproj file states the tower's (clip.vision.*).
-    if !mmproj, let ha = hyperparameters(a, ggufA, configA), let hb = hyperparameters(b, ggufB, configB) {
+    // The audit's fields are the text model's; an mmproj file states the tower's (clip.vision.*),
+    // compared with the config's vision_config.
+    let fields: (Hyperparameters, Hyperparameters)?
+    if mmproj {
+      let tower = Hyperparameters.vision(gguf: ggufA ? a : b)
+      fields = (ggufA ? configB : configA).map { Hyperparameters.vision(config: $0) }.map { ggufA ? (tower, $0) : ($0, tower) }
+    } else if let ha = hyperparameters(a, ggufA, configA), let hb = hyperparameters(b, ggufB, configB) {
+      fields = (ha, hb)
+    } else {
+      fields = nil
+    }
+    if let (ha, hb) = fields {
       result.hyperparametersChanged = Hyperparameters.changes(ha, hb).map { .init(field: $0.field, a: $0.a, b: $0.b) }
     }
 
