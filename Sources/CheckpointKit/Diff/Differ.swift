@@ -43,7 +43,7 @@ public enum Differ {
         guard let target = mapped else {
           if let why = mmproj ? GGUFNameMap.droppedFromMmproj(t.name) : GGUFNameMap.dropped(t.name) {
             left.add(why, t)
-            // A buffer holds no parameters (`learned`): only the heads and towers left out count.
+            // A buffer holds no parameters (`learned`): only the heads, towers and text model left out count.
             explained += sign * Int64(clamping: t.learned)
           } else {
             unmapped.append(side(t))
