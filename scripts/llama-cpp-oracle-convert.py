@@ -22,6 +22,9 @@ Besides plain conversions: conv-llama-fusedqkv is conv-llama's HF model converte
 converter's --fuse-qkv (one attn_qkv per block: a real fused-vs-split pair), and
 `quantize` (after the conversions, when $LLAMA_QUANTIZE names llama.cpp's llama-quantize) writes
 conv-llama-Q4_K_M.gguf and conv-llama-Q8_0.gguf from conv-llama.gguf (F16), as a user would.
+conv-gemma3mm-mmproj.gguf is conv-gemma3mm's vision tower and projector converted with --mmproj
+(see `mmproj`); LLaVA has none: the 0.3.36 converter's LlavaForConditionalGeneration mmproj class
+takes Pixtral only ("Unsupported model type: clip_vision_model" for a CLIP tower).
 scripts/extract-conversion-headers copies the headers of all of them into TestData/conversions."""
 import glob
 import json
@@ -144,6 +147,37 @@ def convert(name, hf_dir, outtype, extra=()):
     env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
     subprocess.run([sys.executable, os.path.join(SRC, "convert_hf_to_gguf.py"), hf_dir, "--outtype", outtype,
                     "--outfile", gguf, *extra], check=True, env=env)
+
+
+def mmproj(name):
+    """`convert_hf_to_gguf.py --mmproj` on a multimodal model: its vision tower and projector as
+    llama.cpp's mmproj file (general.type mmproj, clip.* keys, v.* and mm.* tensors), written to
+    OUT/NAME-mmproj.gguf (with --outfile the converter keeps the name given).
+
+    transformers 5 saves Gemma 3's tower as `vision_tower.encoder...`, without the
+    `vision_model.` that real Gemma 3 checkpoints (and so the converter's name table) have: the
+    converter stops at "Can not map tensor 'vision_tower.embeddings.patch_embedding.bias'". It is
+    converted from hf/NAME-orig, the same tensors (same bytes) renamed to the real layout, beside
+    the preprocessor_config.json the converter reads image_mean/image_std from (SigLIP's 0.5s)."""
+    from safetensors.torch import load_file, save_file
+
+    src = os.path.join(HF, name)
+    d = os.path.join(HF, name + "-orig")
+    if not os.path.exists(os.path.join(d, "model.safetensors")):
+        import shutil
+
+        os.makedirs(d, exist_ok=True)
+        for f in os.listdir(src):
+            if f != "model.safetensors":
+                shutil.copy(os.path.join(src, f), os.path.join(d, f))
+        tensors = load_file(os.path.join(src, "model.safetensors"))
+        renamed = {("vision_tower.vision_model." + k[len("vision_tower."):] if k.startswith("vision_tower.") else k): v
+                   for k, v in tensors.items()}
+        save_file(renamed, os.path.join(d, "model.safetensors"), metadata={"format": "pt"})
+        with open(os.path.join(d, "preprocessor_config.json"), "w") as f:
+            json.dump({"image_mean": [0.5, 0.5, 0.5], "image_std": [0.5, 0.5, 0.5], "image_seq_length": 4,
+                       "size": {"height": 28, "width": 28}}, f)
+    convert(name + "-mmproj", d, "f16", ["--mmproj"])
 
 
 def quantize(source, name, qtype):
@@ -313,6 +347,9 @@ def main():
     if not ONLY or "conv-llama-fusedqkv" in ONLY:
         convert("conv-llama-fusedqkv", os.path.join(HF, "conv-llama"), "f16", ["--fuse-qkv"])
         print(os.path.join(OUT, "conv-llama-fusedqkv.gguf"), flush=True)
+    if not ONLY or "conv-gemma3mm-mmproj" in ONLY:
+        mmproj("conv-gemma3mm")
+        print(os.path.join(OUT, "conv-gemma3mm-mmproj.gguf"), flush=True)
     for name, qtype in (("conv-llama-Q4_K_M", "Q4_K_M"), ("conv-llama-Q8_0", "Q8_0")):
         if (not ONLY or name in ONLY) and quantize("conv-llama", name, qtype):
             print(os.path.join(OUT, name + ".gguf"), flush=True)

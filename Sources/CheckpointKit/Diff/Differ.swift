@@ -5,7 +5,10 @@
 /// dropped (`rotary_emb.inv_freq`, `position_ids`, GPT-2's masks), BERT's heads dropped, a vision
 /// tower left for the mmproj file (`LeftOut`), GPT-2's Conv1D weights transposed, Gemma's norms
 /// stored +1. Fused and split tensors (`attn_qkv` vs `attn_q/k/v`) are compared as groups
-/// (`FusedGroups`), across formats and between two GGUFs.
+/// (`FusedGroups`), across formats and between two GGUFs. Against llama.cpp's mmproj file the
+/// Hugging Face side's vision tower and projector are mapped instead (`GGUFNameMap.visionTarget`)
+/// and its text model is one convention: it is in the text GGUF; the tower's hyperparameters
+/// (`clip.vision.*`) are compared with the config's `vision_config`.
 public enum Differ {
   /// `listIdentical`: also keep the unchanged tensors (for `--all`); they are counted either way.
   public static func diff(
@@ -21,6 +24,8 @@ public enum Differ {
     var unmapped: [CheckpointDiff.Side] = []
     var conventions: [String] = []
     var explained: Int64 = 0
+    // An mmproj file holds the other side's vision tower and projector, not its text model.
+    let mmproj = result.crossFormat && isMmproj(ggufA ? a : b)
     // Tensors the converter leaves out count against the side that holds them: B - A falls by
     // A's, rises by B's.
     func keyed(_ catalog: Catalog, mapFromHF: Bool, sign: Int64) -> [(String, CheckpointDiff.Side)] {
@@ -34,10 +39,11 @@ public enum Differ {
       var transposed = 0
       var placed = Set<String>()
       for t in catalog.tensors {
-        guard let target = GGUFNameMap.target(t.name, gemmaPostNorms: gemma) else {
-          if let why = GGUFNameMap.dropped(t.name) {
+        let mapped = mmproj ? GGUFNameMap.visionTarget(t.name) : GGUFNameMap.target(t.name, gemmaPostNorms: gemma)
+        guard let target = mapped else {
+          if let why = mmproj ? GGUFNameMap.droppedFromMmproj(t.name) : GGUFNameMap.dropped(t.name) {
             left.add(why, t)
-            // A buffer holds no parameters (`learned`): only the heads and towers left out count.
+            // A buffer holds no parameters (`learned`): only the heads, towers and text model left out count.
             explained += sign * Int64(clamping: t.learned)
           } else {
             unmapped.append(side(t))
@@ -148,6 +154,9 @@ public enum Differ {
     if result.crossFormat, let note = gemmaNormNote(ggufA ? a : b) {
       conventions.append(note)
     }
+    if mmproj, let note = softEmbeddingNormNote(ggufA ? a : b) {
+      conventions.append(note)
+    }
     result.onlyInA += onlyA.map { $0.1 }
     result.onlyInB += onlyB.map { $0.1 }
     result.unmapped += unmapped
@@ -155,11 +164,26 @@ public enum Differ {
     result.explainedDifference += explained
 
     if !result.crossFormat { result.metadataChanged = metadataChanges(a.metadata, b.metadata) }
-    if let ha = hyperparameters(a, ggufA, configA), let hb = hyperparameters(b, ggufB, configB) {
+    // The audit's fields are the text model's; an mmproj file states the tower's (clip.vision.*),
+    // compared with the config's vision_config.
+    let fields: (Hyperparameters, Hyperparameters)?
+    if mmproj {
+      let tower = Hyperparameters.vision(gguf: ggufA ? a : b)
+      fields = (ggufA ? configB : configA).map { Hyperparameters.vision(config: $0) }.map { ggufA ? (tower, $0) : ($0, tower) }
+    } else if let ha = hyperparameters(a, ggufA, configA), let hb = hyperparameters(b, ggufB, configB) {
+      fields = (ha, hb)
+    } else {
+      fields = nil
+    }
+    if let (ha, hb) = fields {
       result.hyperparametersChanged = Hyperparameters.changes(ha, hb).map { .init(field: $0.field, a: $0.a, b: $0.b) }
     }
 
     DiffTotals.add(a, b, to: &result)
+    // Against an mmproj file the layer rows are the text model's, absent from that file by design
+    // (said once in the conventions), as the tower's blocks are left out of the rows against the
+    // text GGUF: a table of every layer "differing" would say nothing more.
+    if mmproj { result.byLayer = [] }
     return result
   }
 
@@ -174,6 +198,20 @@ public enum Differ {
     let norms = gguf.tensors.indices.filter { gguf.tensors[$0].name.hasByteSuffix("norm.weight") }.count
     guard norms > 0 else { return nil }
     return "Gemma: \(norms) norm weight(s) are stored +1 by the converter (Gemma's RMSNorm scales by 1 + w); same shapes, values differ by design (headers cannot see values)"
+  }
+
+  /// llama.cpp's mmproj file (`convert_hf_to_gguf.py --mmproj`): `general.type` mmproj, or, in
+  /// files written before that key, the `clip` architecture.
+  static func isMmproj(_ gguf: Catalog) -> Bool {
+    gguf.metadata["general.type"]?.string == "mmproj" || gguf.architecture == "clip"
+  }
+
+  /// Gemma 3's projector norm is a Gemma RMSNorm (1 + w) like the text model's, and the converter
+  /// stores it +1 the same way (the tower's own SigLIP norms are plain LayerNorms, copied).
+  static func softEmbeddingNormNote(_ gguf: Catalog) -> String? {
+    let name = "mm.soft_emb_norm.weight"
+    guard gguf.tensors.contains(where: { $0.name == name }) else { return nil }
+    return "Gemma 3: \(name) is stored +1 by the converter (Gemma's RMSNorm scales by 1 + w); same shape, values differ by design (headers cannot see values)"
   }
 
   static func side(_ t: TensorRecord) -> CheckpointDiff.Side {

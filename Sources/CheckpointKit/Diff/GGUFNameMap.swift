@@ -7,7 +7,8 @@
 /// - `GGUFNameMap+GPT2.swift`: `transformer.h.N.` / `h.N.` (GPT-2, Conv1D weights transposed);
 /// - `GGUFNameMap+BERT.swift`: `bert.encoder.layer.N.` / `encoder.layer.N.`;
 /// - `GGUFNameMap+Multimodal.swift`: the text model under a multimodal prefix, and the vision or
-///   audio towers a text conversion leaves for llama.cpp's mmproj file.
+///   audio towers a text conversion leaves for llama.cpp's mmproj file;
+/// - `GGUFNameMap+Vision.swift`: the vision tower and projector as the mmproj file names them.
 ///
 /// A diff must place every converted tensor: what the tables cannot place is either something the
 /// converter drops on purpose (`dropped`, reported as a convention) or listed as unmapped, never
@@ -30,7 +31,8 @@ public enum GGUFNameMap {
     }
   }
 
-  /// Why the converter leaves a Hugging Face tensor out of the text GGUF.
+  /// Why the converter leaves a Hugging Face tensor out of the GGUF: the text GGUF (the first
+  /// three) or the mmproj file (the last two).
   public enum Dropped: Equatable, Sendable {
     /// A buffer recomputed at load time (`rotary_emb.inv_freq`, BERT's `position_ids`, GPT-2's
     /// causal-mask `attn.bias` / `attn.masked_bias`).
@@ -39,6 +41,10 @@ public enum GGUFNameMap {
     case head
     /// A vision or audio tower or its projector: written to the separate mmproj file.
     case multimodal
+    /// The text model, in a diff against the mmproj file: it is in the text GGUF.
+    case textModel
+    /// SigLIP's pooling head (`head.*`), which Gemma 3 does not run: dropped by `--mmproj`.
+    case visionHead
   }
 
   /// The GGUF name of a Hugging Face tensor, nil when the tables cannot place it.
@@ -98,6 +104,12 @@ extension Substring {
   func dropping(_ prefix: String) -> Substring? {
     guard utf8.starts(with: prefix.utf8) else { return nil }
     return self[utf8.index(startIndex, offsetBy: prefix.utf8.count)...]
+  }
+
+  /// The name before `suffix`, nil without it (UTF-8 bytes, as `dropping`).
+  func droppingSuffix(_ suffix: String) -> Substring? {
+    guard hasByteSuffix(suffix) else { return nil }
+    return self[..<utf8.index(endIndex, offsetBy: -suffix.utf8.count)]
   }
 
   func hasBytePrefix(_ prefix: String) -> Bool { utf8.starts(with: prefix.utf8) }

@@ -1,5 +1,6 @@
-/// What a conversion leaves out of the text GGUF on purpose, tallied per reason so a diff says it
-/// in one line each ("vision tower (221 tensors) goes to llama.cpp's mmproj file") instead of
+/// What a conversion leaves out of the text GGUF or the mmproj file on purpose, tallied per reason
+/// so a diff says it in one line each ("vision tower (221 tensors) goes to llama.cpp's mmproj
+/// file", "the text model (...) is in the text GGUF, not the mmproj file") instead of
 /// listing every tensor as missing. The parameters are counted in `explainedDifference` by `Differ`.
 struct LeftOut {
   var rotaryBuffers = 0
@@ -10,6 +11,10 @@ struct LeftOut {
   var headParameters: UInt64 = 0
   var towers = 0
   var towerParameters: UInt64 = 0
+  var textModel = 0
+  var textModelParameters: UInt64 = 0
+  var visionHeads = 0
+  var visionHeadParameters: UInt64 = 0
 
   mutating func add(_ why: GGUFNameMap.Dropped, _ t: TensorRecord) {
     switch why {
@@ -26,6 +31,12 @@ struct LeftOut {
     case .multimodal:
       towers += 1
       towerParameters += t.parameters
+    case .textModel:
+      textModel += 1
+      textModelParameters += t.parameters
+    case .visionHead:
+      visionHeads += 1
+      visionHeadParameters += t.parameters
     }
   }
 
@@ -42,6 +53,14 @@ struct LeftOut {
     if towers > 0 {
       out.append(
         "vision tower (\(towers) tensors, \(Units.grouped(towerParameters)) parameters) in \(path) goes to llama.cpp's mmproj file (convert_hf_to_gguf.py --mmproj), not the text GGUF")
+    }
+    if textModel > 0 {
+      out.append(
+        "the text model (\(textModel) tensors, \(Units.grouped(textModelParameters)) parameters) in \(path) is in the text GGUF, not the mmproj file")
+    }
+    if visionHeads > 0 {
+      out.append(
+        "SigLIP pooling head (\(visionHeads) tensors, \(Units.grouped(visionHeadParameters)) parameters) in \(path) is dropped by the converter: Gemma 3 does not run it")
     }
     return out
   }
